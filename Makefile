@@ -1,0 +1,99 @@
+# mote: top-level build. `make help` lists targets and variables.
+#
+# One kernel image = portable code (kernel/ lib/ net/ store/ crypto/) +
+# one platform (platform/$(PLATFORM)/platform.mk picks its sources, flags
+# and QEMU command, Solo5-style: no #ifdef forest) + one app (apps/$(APP)).
+
+ifeq ($(shell uname -m),x86_64)
+DEFAULT_PLATFORM := $(if $(wildcard platform/x64/platform.mk),x64,hosted)
+else
+DEFAULT_PLATFORM := $(if $(wildcard platform/arm64/platform.mk),arm64,hosted)
+endif
+PLATFORM ?= $(DEFAULT_PLATFORM)
+APP      ?= echo
+PORT     ?= 8080
+BUILD    ?= build
+DRIVE    ?= $(BUILD)/disk.img
+DRIVE_MB ?= 16
+USE_PCI  ?= 0
+NET      ?= user
+ACCEL    ?=
+ARGS     ?=
+
+CC       := clang
+OBJDIR   := $(BUILD)/$(PLATFORM)
+KERNEL   := $(OBJDIR)/$(APP)/mote.elf
+
+# Warnings for all of our code: the dangerous ones are errors (STYLE.md).
+WARN := -Wall -Wextra -Werror -Wpedantic -Wmissing-prototypes \
+        -Wstrict-prototypes -Wvla -Wundef -Wshadow -Wcast-qual \
+        -Wno-gnu-zero-variadic-macro-arguments
+# Portable code is freestanding C11 on every platform, hosted included.
+KCFLAGS := -std=c11 -ffreestanding -fno-common -O2 -g $(WARN) \
+           -Iinclude -I. -MMD -MP
+
+KERNEL_SRCS := $(wildcard kernel/*.c) $(wildcard crypto/*.c) \
+               $(wildcard net/*.c) $(wildcard store/*.c)
+LIB_SRCS    := $(filter-out lib/mem.c,$(wildcard lib/*.c))
+LIB_MEM_SRC := lib/mem.c
+APP_SRCS    := $(wildcard apps/$(APP)/*.c)
+
+include platform/$(PLATFORM)/platform.mk
+-include mk/*.mk
+
+ALL_SRCS := $(KERNEL_SRCS) $(LIB_SRCS) $(APP_SRCS) $(PLAT_SRCS)
+ALL_OBJS := $(patsubst %,$(OBJDIR)/obj/%.o,$(ALL_SRCS))
+
+.PHONY: all kernel run test bench clean format help deps print-kernel print-run
+all kernel: $(KERNEL)
+
+$(OBJDIR)/obj/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(or $(CFLAGS_$<),$(KCFLAGS) $(PLAT_CFLAGS)) -c $< -o $@
+$(OBJDIR)/obj/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(PLAT_ASFLAGS) -Iinclude -I. -MMD -MP -c $< -o $@
+
+$(KERNEL): $(ALL_OBJS) $(PLAT_LINK_DEPS)
+	@mkdir -p $(dir $@)
+	$(PLAT_LINK) -o $@ $(ALL_OBJS) $(PLAT_LDFLAGS)
+
+print-kernel:
+	@echo $(KERNEL)
+
+# The command that boots $(KERNEL): tests and benchmarks use this so the
+# QEMU command line lives in one place per platform.
+print-run:
+	@echo '$(PLAT_RUN)'
+
+deps:
+	@tools/ensure-deps build $(PLAT_DEPS)
+
+$(DRIVE):
+	@mkdir -p $(dir $@)
+	truncate -s $(DRIVE_MB)M $@
+
+run: deps
+	@$(MAKE) --no-print-directory kernel
+	@$(MAKE) --no-print-directory $(DRIVE)
+	$(PLAT_RUN)
+
+test: deps
+	@tools/ensure-deps build qemu test
+	@python3 tests/run.py
+
+bench: deps
+	@tools/ensure-deps build qemu test bench
+	@python3 bench/run.py
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD)
+
+help:
+	@echo "targets: run test bench clean format debug kernel"
+	@echo "PLATFORM=$(PLATFORM) APP=$(APP) PORT=$(PORT) DRIVE=$(DRIVE) USE_PCI=$(USE_PCI) NET=$(NET) ACCEL=$(ACCEL)"
+
+-include $(ALL_OBJS:.o=.d)

@@ -1,0 +1,106 @@
+/* The default application: RNG and block self-checks, then UDP echo.
+ *
+ * It runs unchanged on every platform. In order:
+ *   1. print 32 bytes from the platform RNG ("rng: <hex>");
+ *   2. the block check on device 0 (block_check.c): a boot counter in
+ *      sector 0 that survives restarts ("blk: boot count N ok");
+ *   3. UDP echo on port 8080 with ECHO_SLOTS receives armed, then one line
+ *      that says how to try it from the host.
+ * Nothing is printed per datagram.
+ */
+#include "apps/echo/echo.h"
+#include "mote/mote.h"
+
+#define ECHO_PORT  8080
+#define ECHO_SLOTS 32
+
+typedef struct slot {
+    net_udp_req_t rx, tx;
+    uint8_t buf[NET_UDP_MAX_PAYLOAD];
+} slot_t;
+
+static net_udp_sock_t sock;
+static slot_t slots[ECHO_SLOTS];
+static krng_req_t rng;
+static uint8_t rng_bytes[32];
+
+static void rx_done(kwork_t *w);
+
+static void arm(slot_t *s)
+{
+    kerr_t err = ksubmit(&s->rx.work);
+    if (err)
+        printk(KLOG_ERR, "echo: cannot arm receive: %s", kerr_str(err));
+}
+
+static void tx_done(kwork_t *w)
+{
+    arm(w->ctx);
+}
+
+static void rx_done(kwork_t *w)
+{
+    slot_t *s = w->ctx;
+    if (w->result != KERR_OK && w->result != KERR_TOO_BIG) {
+        if (w->result != KERR_CANCELLED)
+            arm(s);
+        return;
+    }
+    s->tx.len = s->rx.done;
+    s->tx.peer = s->rx.peer;
+    if (ksubmit(&s->tx.work) != KERR_OK)
+        arm(s);
+}
+
+static void start_echo(void)
+{
+    kerr_t err = net_udp_open(&sock, ECHO_PORT);
+    if (err) {
+        printk(KLOG_ERR, "echo: cannot open udp port %d: %s", ECHO_PORT,
+               kerr_str(err));
+        kshutdown(1);
+        return;
+    }
+    for (int i = 0; i < ECHO_SLOTS; i++) {
+        slot_t *s = &slots[i];
+        net_udp_req_init(&s->rx, KOP_UDP_RECV, &sock, s->buf, sizeof s->buf,
+                         rx_done, s);
+        net_udp_req_init(&s->tx, KOP_UDP_SEND, &sock, s->buf, 0, tx_done, s);
+        arm(s);
+    }
+    unsigned long hostport = kargs_get_ulong("hostport", ECHO_PORT);
+    printk(
+        KLOG_INFO,
+        "echo: ready on udp port %d; try: echo hello | nc -u -w1 127.0.0.1 %lu",
+        ECHO_PORT, hostport);
+}
+
+static void block_done(int ok)
+{
+    (void)ok;
+    start_echo();
+}
+
+static void rng_done(kwork_t *w)
+{
+    char hex[2 * sizeof rng_bytes + 1];
+    if (w->result == KERR_OK) {
+        for (unsigned i = 0; i < sizeof rng_bytes; i++)
+            ksnprintf(hex + 2 * i, 3, "%02x", rng_bytes[i]);
+        printk(KLOG_INFO, "rng: %s", hex);
+    } else {
+        printk(KLOG_ERR, "rng: read failed: %s", kerr_str(w->result));
+    }
+    echo_block_check(block_done);
+}
+
+void app_main(void)
+{
+    printk(KLOG_INFO, "mote echo: starting");
+    krng_req_init(&rng, rng_bytes, sizeof rng_bytes, rng_done, NULL);
+    kerr_t err = ksubmit(&rng.work);
+    if (err) {
+        printk(KLOG_ERR, "rng: %s", kerr_str(err));
+        echo_block_check(block_done);
+    }
+}

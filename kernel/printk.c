@@ -1,0 +1,54 @@
+/* printk and panic: formatted lines to the platform console. */
+#include "kernel/platform.h"
+#include "lib/kstring.h"
+#include "mote/printk.h"
+
+int klog_level = KLOG_INFO;
+
+void kputs(const char *s)
+{
+    platform_console_write(s, strlen(s));
+}
+
+/* "[    1.002003] W: " into (buf); returns its length. */
+static int prefix(char *buf, size_t size, int level)
+{
+    static const char tag[] = "EWID";
+    uint64_t ns = platform_now_ns();
+    uint64_t s = ns / 1000000000u, us = ns % 1000000000u / 1000u;
+    return ksnprintf(buf, size, "[%5llu.%06llu] %c: ", (unsigned long long)s,
+                     (unsigned long long)us, tag[level & 3]);
+}
+
+static void vprintk(int level, const char *fmt, va_list ap)
+{
+    char buf[256];
+    int n = prefix(buf, sizeof buf, level);
+    n += kvsnprintf(buf + n, sizeof buf - (size_t)n, fmt, ap);
+    if (n > (int)sizeof buf - 2)
+        n = (int)sizeof buf - 2; /* cut, but keep the newline */
+    buf[n++] = '\n';
+    platform_console_write(buf, (size_t)n);
+}
+
+void printk(int level, const char *fmt, ...)
+{
+    if (level > klog_level)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vprintk(level, fmt, ap);
+    va_end(ap);
+}
+
+_Noreturn void kpanic_at(const char *file, int line, const char *fmt, ...)
+{
+    char buf[200];
+    va_list ap;
+    va_start(ap, fmt);
+    kvsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    printk(KLOG_ERR, "PANIC at %s:%d: %s", file, line, buf);
+    platform_panic_dump();
+    platform_exit(0x7f);
+}

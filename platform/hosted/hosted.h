@@ -1,0 +1,45 @@
+/* mote hosted platform: internals shared by its files.
+ *
+ * One epoll instance drives everything. Each file descriptor the platform
+ * watches has a hosted_watch_t whose handler runs from platform_poll(),
+ * i.e. in tick context, where calling kcomplete() is allowed. Descriptors
+ * are edge-triggered: a handler records "readable"/"writable" and the
+ * service drains the descriptor when it has requests to serve, so nothing
+ * spins while the application has no request armed.
+ */
+#ifndef MOTE_HOSTED_H
+#define MOTE_HOSTED_H
+
+#include <stdint.h>
+#include "mote/kwork.h"
+
+typedef struct hosted_watch {
+    void (*handler)(struct hosted_watch *w, uint32_t events);
+    int fd;
+} hosted_watch_t;
+
+/* Watch (w->fd) for (events) (EPOLLIN, EPOLLOUT; EPOLLET is added). */
+int hosted_watch(hosted_watch_t *w, uint32_t events);
+void hosted_unwatch(hosted_watch_t *w);
+
+/* Device set-up, called from platform_init with the boot arguments. */
+void hosted_blk_init(const char *path);
+void hosted_rng_init(void);
+void hosted_udp_init(const char *hostfwd);
+void hosted_tap_init(const char *ifname, const char *mac);
+
+/* A FIFO of work items linked through svc_priv (the service's own link
+ * while it owns them). */
+typedef struct hosted_fifo {
+    kwork_t *head, *tail;
+} hosted_fifo_t;
+
+void hosted_fifo_push(hosted_fifo_t *q, kwork_t *w);
+kwork_t *hosted_fifo_pop(hosted_fifo_t *q);
+int hosted_fifo_remove(hosted_fifo_t *q, kwork_t *w); /* 1 if found */
+
+/* Fatal start-up error: one line on stderr, exit status 1. */
+_Noreturn void hosted_die(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+#endif
