@@ -39,6 +39,11 @@ void kcsprng_mix(const void *seed, size_t len)
     cs.reseeds++;
 }
 
+void kcsprng_reset_for_test(void)
+{
+    memset(&cs, 0, sizeof cs);
+}
+
 int kcsprng_ready(void)
 {
     return cs.reseeds > 0;

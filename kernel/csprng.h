@@ -26,6 +26,9 @@ void kcsprng_mix(const void *seed, size_t len);
  * run, never as good as a device: the log says so. */
 void kcsprng_seed_fallback(void);
 
+/* Forget all state (unit tests only). */
+void kcsprng_reset_for_test(void);
+
 /* Seeds mixed in so far (tests, diagnostics). */
 uint32_t kcsprng_reseeds(void);
 

@@ -17,8 +17,6 @@
 #include "mote/ktime.h"
 #include "mote/printk.h"
 
-void ktimer_register(void);
-
 extern const kinit_fn __start_kinit[] __attribute__((weak));
 extern const kinit_fn __stop_kinit[] __attribute__((weak));
 

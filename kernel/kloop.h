@@ -36,6 +36,9 @@ uint64_t knext_deadline(void);
 /* Forget all state (unit tests only: between test cases). */
 void kloop_reset(void);
 
+/* Register the kernel's own timer service (start-up). */
+void ktimer_register(void);
+
 /* kmain's start-up, split out so the fake platform can drive it. */
 void kstart(const char *cmdline);
 

@@ -44,3 +44,8 @@ size_t kmem_free_bytes(void)
         n += ranges[i].end - ranges[i].next;
     return n;
 }
+
+void kmem_reset(void)
+{
+    nranges = 0;
+}

@@ -18,6 +18,9 @@ void kmem_add(uintptr_t base, size_t size);
  * range has room. */
 void *kmem_alloc(size_t size, size_t align);
 
+/* Forget every range (unit tests only, between test cases). */
+void kmem_reset(void);
+
 /* Bytes still free, summed over all ranges. */
 size_t kmem_free_bytes(void);
 

@@ -26,7 +26,6 @@ static const kservice_t timer_service = {
     .cancel = timer_cancel,
 };
 
-void ktimer_register(void);
 void ktimer_register(void)
 {
     kservice_register(KOP_CLASS_TIMER, &timer_service);
