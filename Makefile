@@ -32,8 +32,12 @@ WARN := -Wall -Wextra -Werror -Wpedantic -Wmissing-prototypes \
 KCFLAGS := -std=c11 -ffreestanding -fno-common -O2 -g $(WARN) \
            -Iinclude -I. -MMD -MP
 
+# An app names the layers it links in apps/$(APP)/app.mk (APP_LAYERS),
+# so the echo kernel carries no KV store. Default: the network stack.
+APP_LAYERS  := net
+-include apps/$(APP)/app.mk
 KERNEL_SRCS := $(wildcard kernel/*.c) $(wildcard crypto/*.c) \
-               $(wildcard net/*.c) $(wildcard store/*.c)
+               $(foreach l,$(APP_LAYERS),$(wildcard $(l)/*.c))
 LIB_SRCS    := $(filter-out lib/mem.c,$(wildcard lib/*.c))
 LIB_MEM_SRC := lib/mem.c
 APP_SRCS    := $(wildcard apps/$(APP)/*.c)
@@ -65,6 +69,9 @@ print-kernel:
 # QEMU command line lives in one place per platform.
 print-run:
 	@echo '$(PLAT_RUN)'
+
+print-var-%:
+	@echo '$($*)'
 
 deps:
 	@tools/ensure-deps build $(PLAT_DEPS)
