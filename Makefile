@@ -40,6 +40,7 @@ KERNEL_SRCS := $(wildcard kernel/*.c) $(wildcard crypto/*.c) \
                $(foreach l,$(APP_LAYERS),$(wildcard $(l)/*.c))
 LIB_SRCS    := $(filter-out lib/mem.c,$(wildcard lib/*.c))
 LIB_MEM_SRC := lib/mem.c
+LIB_RT_SRCS := $(wildcard lib/rt/*.c)   # 32-bit platforms only
 APP_SRCS    := $(wildcard apps/$(APP)/*.c)
 
 include platform/$(PLATFORM)/platform.mk
