@@ -20,6 +20,12 @@
 extern const kinit_fn __start_kinit[] __attribute__((weak));
 extern const kinit_fn __stop_kinit[] __attribute__((weak));
 
+void kcore_register(void)
+{
+    ktimer_register();
+    kchan_register();
+}
+
 void kinit_run(void)
 {
     for (const kinit_fn *f = __start_kinit; f && f < __stop_kinit; f++)
@@ -52,7 +58,7 @@ static void run_until(int (*done)(void), uint64_t deadline)
 void kstart(const char *cmdline)
 {
     kargs_parse(cmdline);
-    ktimer_register();
+    kcore_register();
     platform_init();
     kinit_run();
     kcsprng_start();

@@ -36,8 +36,10 @@ uint64_t knext_deadline(void);
 /* Forget all state (unit tests only: between test cases). */
 void kloop_reset(void);
 
-/* Register the kernel's own timer service (start-up). */
+/* The kernel's own services: timers and channels (start-up). */
 void ktimer_register(void);
+void kchan_register(void);
+void kcore_register(void);
 
 /* kmain's start-up, split out so the fake platform can drive it. */
 void kstart(const char *cmdline);

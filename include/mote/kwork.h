@@ -62,6 +62,8 @@ typedef enum kop {
     KOP_UDP_SEND = KOP_CLASS_UDP << 8,    /* net_udp_req_t */
     KOP_UDP_RECV,                         /* net_udp_req_t */
     KOP_DNS_RESOLVE = KOP_CLASS_DNS << 8, /* net_dns_req_t */
+    KOP_CHAN_SEND = KOP_CLASS_CHAN << 8,  /* kchan_req_t */
+    KOP_CHAN_RECV,                        /* kchan_req_t */
 } kop_t;
 
 typedef struct kwork kwork_t;
@@ -89,6 +91,12 @@ struct kwork {
     kwork_t *heap_child, *heap_sibling, *heap_parent;
     void *svc_priv;       /* for the service that owns it while LIVE */
 };
+
+/* A FIFO of work items, for structures that keep requests waiting (the
+ * functions are in kernel/kqueue.h: services link items they own). */
+typedef struct kqueue {
+    kwork_t *head, *tail;
+} kqueue_t;
 
 /* Prepare (w) for its first submission: op, callback, context, no deadline.
  * Call it once per struct; after that a request may be resubmitted any number

@@ -31,7 +31,7 @@ static struct {
     kblk_info_t info;
     pthread_mutex_t lock;
     pthread_cond_t more;
-    hosted_fifo_t todo, done;   /* under lock */
+    kqueue_t todo, done;   /* under lock */
     hosted_watch_t watch;       /* the eventfd */
 } blk = {.fd = -1, .lock = PTHREAD_MUTEX_INITIALIZER,
          .more = PTHREAD_COND_INITIALIZER};
@@ -77,13 +77,13 @@ static void *worker(void *arg)
     pthread_mutex_lock(&blk.lock);
     for (;;) {
         kwork_t *w;
-        while (!(w = hosted_fifo_pop(&blk.todo)))
+        while (!(w = kq_pop(&blk.todo)))
             pthread_cond_wait(&blk.more, &blk.lock);
         pthread_mutex_unlock(&blk.lock);
         kerr_t res = do_io(KCONTAINER_OF(w, kblk_req_t, work));
         pthread_mutex_lock(&blk.lock);
         w->result = res; /* carried to kcomplete in done_handler */
-        hosted_fifo_push(&blk.done, w);
+        kq_push(&blk.done, w);
         uint64_t one = 1;
         if (write(blk.watch.fd, &one, sizeof one) < 0) {
             /* The eventfd counter cannot overflow at our rates. */
@@ -100,11 +100,11 @@ static void done_handler(hosted_watch_t *wt, uint32_t events)
         /* EAGAIN: a previous poll already took the count; drain anyway. */
     }
     pthread_mutex_lock(&blk.lock);
-    hosted_fifo_t done = blk.done;
+    kqueue_t done = blk.done;
     blk.done.head = blk.done.tail = NULL;
     pthread_mutex_unlock(&blk.lock);
     kwork_t *w;
-    while ((w = hosted_fifo_pop(&done)))
+    while ((w = kq_pop(&done)))
         kcomplete(w, w->result);
 }
 
@@ -118,7 +118,7 @@ static kerr_t blk_submit(kwork_t *w)
     if (err)
         return err;
     pthread_mutex_lock(&blk.lock);
-    hosted_fifo_push(&blk.todo, w);
+    kq_push(&blk.todo, w);
     pthread_cond_signal(&blk.more);
     pthread_mutex_unlock(&blk.lock);
     return KERR_OK;
@@ -127,7 +127,7 @@ static kerr_t blk_submit(kwork_t *w)
 static bool blk_cancel(kwork_t *w)
 {
     pthread_mutex_lock(&blk.lock);
-    int found = hosted_fifo_remove(&blk.todo, w);
+    int found = kq_remove(&blk.todo, w);
     pthread_mutex_unlock(&blk.lock);
     return found;
 }

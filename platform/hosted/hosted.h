@@ -11,6 +11,7 @@
 #define MOTE_HOSTED_H
 
 #include <stdint.h>
+#include "kernel/kqueue.h"
 #include "mote/kwork.h"
 
 typedef struct hosted_watch {
@@ -27,16 +28,6 @@ void hosted_blk_init(const char *path);
 void hosted_rng_init(void);
 void hosted_udp_init(const char *hostfwd);
 void hosted_tap_init(const char *ifname, const char *mac);
-
-/* A FIFO of work items linked through svc_priv (the service's own link
- * while it owns them). */
-typedef struct hosted_fifo {
-    kwork_t *head, *tail;
-} hosted_fifo_t;
-
-void hosted_fifo_push(hosted_fifo_t *q, kwork_t *w);
-kwork_t *hosted_fifo_pop(hosted_fifo_t *q);
-int hosted_fifo_remove(hosted_fifo_t *q, kwork_t *w); /* 1 if found */
 
 /* Fatal start-up error: one line on stderr, exit status 1. */
 _Noreturn void hosted_die(const char *fmt, ...)

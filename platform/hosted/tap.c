@@ -20,7 +20,7 @@
 
 static struct {
     hosted_watch_t watch;
-    hosted_fifo_t rx, tx;
+    kqueue_t rx, tx;
     int readable, writable;
     knet_info_t info;
 } tap = {.watch.fd = -1};
@@ -35,7 +35,7 @@ static void tap_serve(void)
                 tap.readable = 0;
             continue;
         }
-        hosted_fifo_pop(&tap.rx);
+        kq_pop(&tap.rx);
         r->done = (uint32_t)n;
         kcomplete(&r->work, KERR_OK);
     }
@@ -48,7 +48,7 @@ static void tap_serve(void)
         }
         if (n < 0 && errno == EINTR)
             continue;
-        hosted_fifo_pop(&tap.tx);
+        kq_pop(&tap.tx);
         kcomplete(&r->work, n < 0 ? KERR_IO : KERR_OK);
     }
 }
@@ -73,11 +73,11 @@ static kerr_t tap_submit(kwork_t *w)
     if (w->op == KOP_NET_SEND) {
         if (r->len < 14 || r->len > KNET_MAX_FRAME)
             return KERR_INVALID;
-        hosted_fifo_push(&tap.tx, w);
+        kq_push(&tap.tx, w);
     } else if (w->op == KOP_NET_RECV) {
         if (r->len < KNET_MAX_FRAME)
             return KERR_INVALID; /* a frame must always fit */
-        hosted_fifo_push(&tap.rx, w);
+        kq_push(&tap.rx, w);
     } else {
         return KERR_INVALID;
     }
@@ -87,7 +87,7 @@ static kerr_t tap_submit(kwork_t *w)
 
 static bool tap_cancel(kwork_t *w)
 {
-    return hosted_fifo_remove(&tap.rx, w) || hosted_fifo_remove(&tap.tx, w);
+    return kq_remove(&tap.rx, w) || kq_remove(&tap.tx, w);
 }
 
 static kerr_t tap_info(uint32_t dev, void *out)

@@ -27,7 +27,7 @@
 typedef struct hsock {
     hosted_watch_t watch;
     net_udp_sock_t *s;
-    hosted_fifo_t rx, tx;     /* armed receives, sends waiting for room */
+    kqueue_t rx, tx;     /* armed receives, sends waiting for room */
     int readable, writable;   /* edge-triggered state, see hosted.h */
 } hsock_t;
 
@@ -62,7 +62,7 @@ static void do_recv(hsock_t *h)
                 h->readable = 0; /* e.g. ICMP error queued: try later */
             continue;
         }
-        hosted_fifo_pop(&h->rx);
+        kq_pop(&h->rx);
         r->peer.ip = ntohl(sa.sin_addr.s_addr);
         r->peer.port = ntohs(sa.sin_port);
         r->done = (uint32_t)n > r->len ? r->len : (uint32_t)n;
@@ -88,7 +88,7 @@ static void do_send(hsock_t *h)
         }
         if (n < 0 && errno == EINTR)
             continue;
-        hosted_fifo_pop(&h->tx);
+        kq_pop(&h->tx);
         if (n >= 0)
             h->s->stats.tx++;
         kcomplete(&r->work, n < 0 ? (errno == ENETUNREACH || errno == EHOSTUNREACH
@@ -110,11 +110,11 @@ static kerr_t udp_submit(kwork_t *w)
         return KERR_INVALID;
     hsock_t *h = &socks[r->sock->handle];
     if (w->op == KOP_UDP_RECV) {
-        hosted_fifo_push(&h->rx, w);
+        kq_push(&h->rx, w);
     } else if (w->op == KOP_UDP_SEND) {
         if (r->len > NET_UDP_MAX_PAYLOAD)
             return KERR_TOO_BIG;
-        hosted_fifo_push(&h->tx, w);
+        kq_push(&h->tx, w);
     } else {
         return KERR_INVALID;
     }
@@ -126,7 +126,7 @@ static bool udp_cancel(kwork_t *w)
 {
     net_udp_req_t *r = KCONTAINER_OF(w, net_udp_req_t, work);
     hsock_t *h = &socks[r->sock->handle];
-    return hosted_fifo_remove(&h->rx, w) || hosted_fifo_remove(&h->tx, w);
+    return kq_remove(&h->rx, w) || kq_remove(&h->tx, w);
 }
 
 static uint16_t host_port(uint16_t guest)
@@ -182,9 +182,9 @@ static void udp_close(void *endpoint)
     kwork_t *w;
     hosted_unwatch(&h->watch);
     close(h->watch.fd);
-    while ((w = hosted_fifo_pop(&h->rx)))
+    while ((w = kq_pop(&h->rx)))
         kcomplete(w, KERR_CANCELLED);
-    while ((w = hosted_fifo_pop(&h->tx)))
+    while ((w = kq_pop(&h->tx)))
         kcomplete(w, KERR_CANCELLED);
     h->s = NULL;
 }

@@ -1,8 +1,8 @@
-/* FIFO of work items through svc_priv; see hosted.h. */
+/* Intrusive FIFO of work items; see kqueue.h. */
 #include <stddef.h>
-#include "platform/hosted/hosted.h"
+#include "kernel/kqueue.h"
 
-void hosted_fifo_push(hosted_fifo_t *q, kwork_t *w)
+void kq_push(kqueue_t *q, kwork_t *w)
 {
     w->svc_priv = NULL;
     if (q->tail)
@@ -12,7 +12,7 @@ void hosted_fifo_push(hosted_fifo_t *q, kwork_t *w)
     q->tail = w;
 }
 
-kwork_t *hosted_fifo_pop(hosted_fifo_t *q)
+kwork_t *kq_pop(kqueue_t *q)
 {
     kwork_t *w = q->head;
     if (w) {
@@ -24,7 +24,7 @@ kwork_t *hosted_fifo_pop(hosted_fifo_t *q)
     return w;
 }
 
-int hosted_fifo_remove(hosted_fifo_t *q, kwork_t *w)
+bool kq_remove(kqueue_t *q, kwork_t *w)
 {
     kwork_t *prev = NULL;
     for (kwork_t *p = q->head; p; prev = p, p = p->svc_priv) {
@@ -37,7 +37,7 @@ int hosted_fifo_remove(hosted_fifo_t *q, kwork_t *w)
         if (q->tail == p)
             q->tail = prev;
         p->svc_priv = NULL;
-        return 1;
+        return true;
     }
-    return 0;
+    return false;
 }
