@@ -15,6 +15,7 @@ static const char *const names[KERR__COUNT] = {
     [KERR_CORRUPT] = "KERR_CORRUPT",
     [KERR_TOO_BIG] = "KERR_TOO_BIG",
     [KERR_UNREACHABLE] = "KERR_UNREACHABLE",
+    [KERR_DENIED] = "KERR_DENIED",
 };
 
 const char *kerr_str(kerr_t err)

@@ -24,6 +24,7 @@ typedef enum kerr {
     KERR_CORRUPT,       /* stored data failed a checksum or structural check */
     KERR_TOO_BIG,       /* data does not fit the buffer or the protocol limit */
     KERR_UNREACHABLE,   /* the network peer could not be reached */
+    KERR_DENIED,        /* the handle lacks a right the operation needs */
     KERR__COUNT
 } kerr_t;
 
