@@ -20,6 +20,16 @@ NET      ?= user
 ACCEL    ?=
 ARGS     ?=
 
+# APP=path/prog.wasm or APP=path/app.manifest: a sandboxed application,
+# hosted by apps/sbx with its modules embedded by tools/embed.py. ARGS
+# then become the program's arguments instead of boot arguments.
+ifneq ($(filter %.wasm %.manifest,$(APP)),)
+SBX_APP := $(APP)
+SBX_ARGS := $(ARGS)
+override APP := sbx
+override ARGS :=
+endif
+
 CC       := clang
 OBJDIR   := $(BUILD)/$(PLATFORM)
 KERNEL   := $(OBJDIR)/$(APP)/mote.elf
@@ -29,7 +39,7 @@ WARN := -Wall -Wextra -Werror -Wpedantic -Wmissing-prototypes \
         -Wstrict-prototypes -Wvla -Wundef -Wshadow -Wcast-qual \
         -Wno-gnu-zero-variadic-macro-arguments
 # Portable code is freestanding C11 on every platform, hosted included.
-KCFLAGS := -std=c11 -ffreestanding -fno-common -O2 -g $(WARN) \
+KCFLAGS := -std=c11 -ffreestanding -fno-common -fno-math-errno -O2 -g $(WARN) \
            -Iinclude -I. -MMD -MP
 
 # An app names the layers it links in apps/$(APP)/app.mk (APP_LAYERS),
@@ -42,6 +52,10 @@ LIB_SRCS    := $(filter-out lib/mem.c,$(wildcard lib/*.c))
 LIB_MEM_SRC := lib/mem.c
 LIB_RT_SRCS := $(wildcard lib/rt/*.c)   # 32-bit platforms only
 APP_SRCS    := $(wildcard apps/$(APP)/*.c)
+ifdef SBX_APP
+SBX_EMBED   := $(OBJDIR)/sbx/embed.c
+APP_SRCS    += $(SBX_EMBED)
+endif
 
 include platform/$(PLATFORM)/platform.mk
 -include mk/*.mk
@@ -62,6 +76,12 @@ $(OBJDIR)/obj/%.S.o: %.S
 $(KERNEL): $(ALL_OBJS) $(PLAT_LINK_DEPS)
 	@mkdir -p $(dir $@)
 	$(PLAT_LINK) -o $@ $(ALL_OBJS) $(PLAT_LDFLAGS)
+
+ifdef SBX_APP
+.PHONY: FORCE
+$(SBX_EMBED): FORCE
+	@python3 tools/embed.py $(SBX_APP) $@ $(SBX_ARGS)
+endif
 
 print-kernel:
 	@echo $(KERNEL)

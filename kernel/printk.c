@@ -10,6 +10,11 @@ void kputs(const char *s)
     platform_console_write(s, strlen(s));
 }
 
+void kconsole_write(const char *s, size_t n)
+{
+    platform_console_write(s, n);
+}
+
 /* "[    1.002003] W: " into (buf); returns its length. */
 static int prefix(char *buf, size_t size, int level)
 {

@@ -29,6 +29,7 @@ void printk(int level, const char *fmt, ...) KPRINTF(2, 3);
 
 /* Raw text to the console, no prefix or newline. */
 void kputs(const char *s);
+void kconsole_write(const char *s, size_t n);
 
 /* Format into (buf) of (size) bytes, always NUL-terminated when size > 0.
  * Returns the length the full output would have had, like C's snprintf. */

@@ -11,9 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "kernel/kmem.h"
 #include "kernel/platform.h"
 #include "mote/kapp.h"
 #include "platform/hosted/hosted.h"
@@ -136,8 +138,22 @@ void platform_panic_dump(void)
 {
 }
 
+/* The kernel's RAM: one large anonymous mapping, committed by the host
+ * only as pages are touched (boot arg mem=MiB, default 1024). */
+static void hosted_mem_init(void)
+{
+    size_t mib = kargs_get_ulong("mem", 1024);
+    size_t size = mib << 20;
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED)
+        hosted_die("cannot map %zu MiB of kernel memory: %s", mib, strerror(errno));
+    kmem_add((uintptr_t)p, size);
+}
+
 void platform_init(void)
 {
+    hosted_mem_init();
     hosted_rng_init();
     hosted_blk_init(kargs_get("drive"));
     hosted_udp_init(kargs_get("hostfwd"));

@@ -1,0 +1,276 @@
+/* Instances: load, link, start, call back, end.
+ *
+ * An instance runs only inside sbx_call (its start function and each
+ * completion) or sbx_run_start (a WASI command's _start, in slices). Both
+ * set a fresh fuel budget first. What ends an instance: a trap, running
+ * out of fuel in a callback, a failed memory access from the host side, or
+ * proc_exit/exit. Ending cancels its requests, closes its handles (which
+ * closes channel ends nobody else holds, telling peers) and logs why.
+ */
+#include "lib/kstring.h"
+#include "kernel/kmem.h"
+#include "mote/kapp.h"
+#include "mote/printk.h"
+#include "sandbox/inst.h"
+
+/* A WASI command runs _start in slices of this much fuel, yielding to the
+ * event loop in between, so a long computation cannot starve I/O. */
+#define SBX_SLICE_FUEL 2000000
+
+sbx_stats_t sbx_counters;
+static sbx_inst_t insts[SBX_MAX_INSTANCES];
+static uint32_t ninst, nlive;
+static int last_exit;
+
+const sbx_stats_t *sbx_stats(void)
+{
+    return &sbx_counters;
+}
+
+static uint64_t budget(const sbx_inst_t *in)
+{
+    return in->cfg->fuel ? in->cfg->fuel : UINT64_MAX;
+}
+
+void sbx_end(sbx_inst_t *in, const char *why, bool fault)
+{
+    if (in->state == SBX_ENDED)
+        return;
+    in->state = SBX_ENDED;
+    if (in->wasi)
+        kcancel(&in->resume.work);
+    sbx_slots_cancel_all(in);
+    kcap_table_close_all(&in->caps);
+    if (fault) {
+        sbx_counters.faulted++;
+        printk(KLOG_ERR, "sbx: instance %s ended: %s", in->cfg->name, why);
+        last_exit = last_exit ? last_exit : 1;
+    } else {
+        sbx_counters.exited++;
+        printk(KLOG_INFO, "sbx: instance %s %s", in->cfg->name, why);
+        last_exit = in->exit_code;
+    }
+    if (--nlive == 0) {
+        printk(KLOG_INFO, "sbx: no instance left; exit code %d", last_exit);
+        kshutdown(last_exit);
+    }
+}
+
+/* After a call returned (r): end the instance if it must end. */
+static void settle(sbx_inst_t *in, wasm_result r, const char *what)
+{
+    char why[96];
+    if (in->exiting) {
+        ksnprintf(why, sizeof why, "exited with code %d", in->exit_code);
+        sbx_end(in, why, false);
+    } else if (r == WASM_TRAP) {
+        ksnprintf(why, sizeof why, "trap in %s: %s", what,
+                  wasm_trap_message(wasm_trap_code(in->wi)));
+        sbx_end(in, why, true);
+    } else if (r == WASM_OUT_OF_FUEL) {
+        wasm_abandon(in->wi);
+        ksnprintf(why, sizeof why, "out of fuel in %s (budget %llu)", what,
+                  (unsigned long long)in->cfg->fuel);
+        sbx_end(in, why, true);
+    } else if (r != WASM_OK) {
+        ksnprintf(why, sizeof why, "cannot call %s (error %d)", what, (int)r);
+        sbx_end(in, why, true);
+    }
+}
+
+void sbx_call(sbx_inst_t *in, const char *name, const wasm_val *args,
+              uint32_t nargs)
+{
+    if (in->state != SBX_RUNNING)
+        return;
+    sbx_counters.callbacks++;
+    wasm_set_fuel(in->wi, budget(in));
+    settle(in, wasm_call(in->wi, name, args, nargs, NULL, 0), name);
+}
+
+static void resume_due(kwork_t *w)
+{
+    sbx_inst_t *in = w->ctx;
+    if (w->result == KERR_OK)
+        sbx_run_start(in, true);
+}
+
+void sbx_run_start(sbx_inst_t *in, bool resume)
+{
+    if (in->state != SBX_RUNNING)
+        return;
+    in->sleep_until = 0;
+    wasm_set_fuel(in->wi, SBX_SLICE_FUEL);
+    wasm_result r = resume ? wasm_resume(in->wi, NULL, 0)
+                           : wasm_call(in->wi, "_start", NULL, 0, NULL, 0);
+    if (r == WASM_OUT_OF_FUEL && !in->exiting) {
+        /* A slice ended, or poll_oneoff asked to sleep: continue later. */
+        ktimer_init(&in->resume, resume_due, in);
+        in->resume.work.deadline = in->sleep_until ? in->sleep_until : ktime_now();
+        if (!in->resume.work.deadline)
+            in->resume.work.deadline = 1;
+        ksubmit(&in->resume.work);
+        return;
+    }
+    if (r == WASM_OK && !in->exiting)
+        in->exiting = true; /* _start returned: exit code 0 */
+    settle(in, r, "_start");
+}
+
+bool sbx_host_fn(sbx_inst_t *in, const char *params, const char *results,
+                 wasm_host_fn fn, const wasm_import *imp, wasm_extern *out)
+{
+    wasm_valtype p[8], r[2];
+    uint32_t np = (uint32_t)strlen(params), nr = (uint32_t)strlen(results);
+    if (imp->kind != WASM_EXTERN_FUNC || imp->nparams != np || imp->nresults != nr)
+        return false;
+    for (uint32_t i = 0; i < np + nr; i++) {
+        char c = i < np ? params[i] : results[i - np];
+        wasm_valtype t = c == 'I' ? WASM_I64 : WASM_I32;
+        if (imp->types[i] != t)
+            return false;
+        if (i < np)
+            p[i] = t;
+        else
+            r[i - np] = t;
+    }
+    out->kind = WASM_EXTERN_FUNC;
+    out->of.func = wasm_func_new(&in->alloc, p, np, r, nr, fn, in);
+    return out->of.func != NULL;
+}
+
+static bool named(const wasm_import *imp, const char *module)
+{
+    return strlen(module) == imp->module_len && !memcmp(imp->module, module, imp->module_len);
+}
+
+bool sbx_resolve(void *user, const wasm_import *imp, wasm_extern *out)
+{
+    sbx_inst_t *in = user;
+    bool ok = false;
+    if (named(imp, "mote"))
+        ok = sbx_resolve_mote(in, imp, out);
+    else if (named(imp, "wasi_snapshot_preview1"))
+        ok = sbx_resolve_wasi(in, imp, out);
+    if (!ok)
+        printk(KLOG_ERR, "sbx: %s: cannot link import %.*s.%.*s", in->cfg->name,
+               (int)imp->module_len, imp->module, (int)imp->name_len, imp->name);
+    return ok;
+}
+
+static const sbx_blob_t *find_blob(const char *name, const sbx_blob_t *blobs, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (!strcmp(blobs[i].name, name))
+            return &blobs[i];
+    return NULL;
+}
+
+/* Arena: twice the memory limit (growth reallocates), plus room for the
+ * module's decoded code, stacks and tables. Taken once, never freed. */
+static kerr_t load(sbx_inst_t *in, const sbx_blob_t *blob)
+{
+    size_t size = (size_t)in->cfg->memory_pages * 65536 * 2 + (size_t)blob->len * 16 +
+                  (2u << 20);
+    void *mem = kmem_alloc(size, 64);
+    in->slots = kmem_alloc(sizeof(sbx_slot_t) * in->cfg->slots, 16);
+    if (!mem || !in->slots) {
+        printk(KLOG_ERR, "sbx: %s: no memory for a %zu KiB arena", in->cfg->name,
+               size >> 10);
+        return KERR_NOMEM;
+    }
+    in->nslots = in->cfg->slots;
+    wasm_arena_init(&in->arena, mem, size);
+    in->alloc = wasm_arena_allocator(&in->arena);
+    const char *why = NULL;
+    wasm_limits lim = {.max_memory_pages = in->cfg->memory_pages,
+                       .max_table_elems = 1u << 16,
+                       .max_call_depth = 1000,
+                       .stack_slots = 1u << 15,
+                       .start_fuel = budget(in)};
+    if (wasm_module_load(&in->mod, blob->data, blob->len, &in->alloc, &why) != WASM_OK) {
+        printk(KLOG_ERR, "sbx: %s: bad module: %s", in->cfg->name, why ? why : "?");
+        return KERR_INVALID;
+    }
+    wasm_result r = wasm_instantiate(&in->wi, in->mod, &in->alloc, &lim, sbx_resolve, in, &why);
+    if (r != WASM_OK) {
+        printk(KLOG_ERR, "sbx: %s: cannot instantiate: %s", in->cfg->name, why ? why : "?");
+        return KERR_INVALID;
+    }
+    wasm_extern ex;
+    in->wasi = wasm_instance_export(in->wi, "_start", 6, &ex) == WASM_OK;
+    return KERR_OK;
+}
+
+static kerr_t start_one(sbx_inst_t *in, const sbx_blob_t *blobs, uint32_t nblobs)
+{
+    const sbx_blob_t *blob = find_blob(in->cfg->module, blobs, nblobs);
+    if (!blob) {
+        printk(KLOG_ERR, "sbx: %s: module %s is not in the image", in->cfg->name,
+               in->cfg->module);
+        return KERR_NOT_FOUND;
+    }
+    kcap_table_init(&in->caps);
+    for (uint32_t g = 0; g < in->cfg->ngrants; g++) {
+        kerr_t err = sbx_grant_install(in, &in->cfg->grants[g], &in->grant_handle[g]);
+        if (err) {
+            printk(KLOG_ERR, "sbx: %s: grant %s: %s", in->cfg->name,
+                   in->cfg->grants[g].name, kerr_str(err));
+            return err;
+        }
+    }
+    return load(in, blob);
+}
+
+/* The manifest text lives here: the parsed manifest points into it. */
+static char text[8192];
+static sbx_manifest_t manifest;
+
+kerr_t sbx_boot(const char *mtext, const sbx_blob_t *blobs, uint32_t nblobs)
+{
+    char err[128];
+    size_t n = strlen(mtext);
+    if (n >= sizeof text) {
+        printk(KLOG_ERR, "sbx: manifest longer than %zu bytes", sizeof text - 1);
+        return KERR_TOO_BIG;
+    }
+    memcpy(text, mtext, n + 1);
+    if (sbx_manifest_parse(&manifest, text, err, sizeof err)) {
+        printk(KLOG_ERR, "sbx: manifest: %s", err);
+        return KERR_INVALID;
+    }
+    sbx_objects_create(&manifest);
+    ninst = nlive = manifest.ninst; /* each ends exactly once, via sbx_end */
+    for (uint32_t i = 0; i < ninst; i++) {
+        sbx_inst_t *in = &insts[i];
+        memset(in, 0, sizeof *in);
+        in->cfg = &manifest.inst[i];
+        in->id = (int)i;
+        in->state = SBX_LOADING;
+        if (start_one(in, blobs, nblobs)) {
+            sbx_end(in, "failed to start", true);
+            continue;
+        }
+        in->state = SBX_RUNNING;
+        sbx_counters.started++;
+    }
+    sbx_objects_boot_done();
+    for (uint32_t i = 0; i < ninst; i++) {
+        sbx_inst_t *in = &insts[i];
+        if (in->state != SBX_RUNNING)
+            continue;
+        printk(KLOG_INFO, "sbx: started %s (%s, %u pages, fuel %llu)", in->cfg->name,
+               in->wasi ? "WASI command" : "mote app", in->cfg->memory_pages,
+               (unsigned long long)in->cfg->fuel);
+        wasm_extern ex;
+        if (in->wasi) {
+            sbx_run_start(in, false);
+            continue;
+        }
+        /* A wasi-libc reactor runs its constructors in _initialize. */
+        if (wasm_instance_export(in->wi, "_initialize", 11, &ex) == WASM_OK)
+            sbx_call(in, "_initialize", NULL, 0);
+        sbx_call(in, "mote_start", NULL, 0);
+    }
+    return KERR_OK;
+}

@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""tests/sandbox: Wasm applications on the hosted kernel.
+
+Each scenario builds a kernel with APP=<manifest or .wasm> (the module
+sources are compiled by tools/embed.py), runs it, and checks what it
+printed, what it answered on UDP, and how it exited.
+"""
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+from motetest import Console, Results, echo_sizes, free_udp_port, main_guard, udp_roundtrip  # noqa
+
+TMP = tempfile.mkdtemp(prefix="mote-sbx-")
+
+
+def build(app, args=None):
+    """Build the hosted kernel for (app); a private copy of the binary."""
+    cmd = ["make", "-s", "--no-print-directory", "-C", ROOT, "kernel", "PLATFORM=hosted",
+           f"APP={app}"]
+    if args:
+        cmd.append(f"ARGS={args}")
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    name = re.sub(r"\W", "_", app)
+    out = os.path.join(TMP, name)
+    shutil.copy(os.path.join(ROOT, "build/hosted/sbx/mote.elf"), out)
+    return out
+
+
+def run_to_exit(kernel, *bootargs, timeout=20):
+    p = subprocess.run([kernel, *bootargs], capture_output=True, text=True, timeout=timeout)
+    return p.returncode, p.stdout + p.stderr
+
+
+def test_wasi_hello(r):
+    k = build("apps/wasm/hello/hello.wasm", "3 b")
+    rc, out = run_to_exit(k)
+    r.check("wasi_args", "hello from wasi: argc=3 [3] [b]" in out, out)
+    r.check("wasi_sleep_clock", "slept at least 20 ms" in out, out)
+    r.check("wasi_random", "random bytes: ok" in out, out)
+    r.check("wasi_exit_code", rc == 3 and "exited with code 3" in out, f"exit {rc}\n{out}")
+    k = build("tests/sandbox/hello.manifest")
+    rc, out = run_to_exit(k)
+    r.check("wasi_manifest_args_env", "[7] [second]" in out and "env MODE=fast" in out
+            and rc == 7, f"exit {rc}\n{out}")
+
+
+def test_echo(r, rng):
+    k = build("apps/wasm/echo/echo.manifest")
+    port = free_udp_port()
+    vm = Console([k, f"hostfwd={port}:8080"])
+    ok = vm.wait_for("ready on udp port 8080", 10)
+    r.check("wasm_echo_ready", ok is not None, vm.log)
+    bad = echo_sizes(port, sorted(rng.sample(range(1, 1473), 200)) + [1, 1472], rng)
+    r.check("wasm_echo_bytes", not bad, f"mismatched sizes {bad[:10]}")
+    vm.stop()
+
+
+PROBE_EXPECT = {
+    "lookup_missing": -9, "forged_handle": 1, "zero_handle": 1, "negative_handle": 1,
+    "missing_right_send": 14, "wrong_kind": 1, "bad_pointer": 1, "bad_peer_pointer": 1,
+    "oversize_udp": 12, "oversize_random": 12, "dup_more_rights": -14,
+    "dup_without_dup_right": -14, "dup_ok_positive": 1, "close_dup": 0, "use_closed": 1,
+    "close_twice": 1, "transfer_without_right": 14, "too_many_handles": 1,
+    "blk_write_read_only": 14, "blk_read_past_region": 1, "blk_read_unaligned_len": 1,
+    "timer_ok": 0, "random_ok": 0, "blk_read_ok": 0, "cancel_missing": 9,
+    "recv_then_cancel": 0, "cancel_ok": 0,
+}
+PROBE_DONE = {"100": "0 0", "101": "0 32", "102": "0 512", "103": "4 0"}
+
+
+def test_probe(r):
+    k = build("tests/sandbox/probe.manifest")
+    image = os.path.join(TMP, "probe.img")
+    with open(image, "wb") as f:
+        f.truncate(1 << 20)
+    rc, out = run_to_exit(k, f"drive={image}")
+    got = dict(re.findall(r"CHECK (\w+) (-?\d+)", out))
+    for name, want in PROBE_EXPECT.items():
+        r.check(f"probe_{name}", got.get(name) == str(want),
+                f"got {got.get(name)}, want {want}")
+    done = dict(re.findall(r"DONE (\d+) (-?\d+ -?\d+)", out))
+    r.check("probe_completions", done == PROBE_DONE, f"{done}")
+    r.check("probe_exit", rc == 0, f"exit {rc}\n{out}")
+
+
+def test_isolation(r):
+    k = build("tests/sandbox/isolation.manifest")
+    port = free_udp_port()
+    vm = Console([k, f"hostfwd={port}:8080"])
+    vm.wait_for("instance trap ended", 10)
+    reasons = {
+        "spin": "out of fuel in mote_start",
+        "trap": "trap in mote_complete: unreachable",
+        "oob": "trap in mote_start: out of bounds memory access",
+        "badprint": "trap in mote_start: out of bounds memory access",
+        "grow": "trap in mote_start: unreachable",
+    }
+    for name, why in reasons.items():
+        r.check(f"isolation_{name}_ended", f"instance {name} ended: {why}" in vm.log, vm.log)
+    r.check("isolation_grow_saw_limit", "malloc failed cleanly at the memory limit" in vm.log)
+    r.check("isolation_echo_survives", udp_roundtrip(port, b"still here") == b"still here")
+    r.check("isolation_kernel_alive", vm.proc.poll() is None)
+    vm.stop()
+
+
+def test_relay(r):
+    k = build("tests/sandbox/relay.manifest")
+    port = free_udp_port()
+    vm = Console([k, f"hostfwd={port}:8080"])
+    vm.wait_for("started back", 10)
+    ok = all(udp_roundtrip(port, p) == p[::-1] for p in (b"abcdef", b"x", b"0123456789" * 40))
+    r.check("channel_handle_transfer", ok, vm.log)
+    r.check("transferred_rights_enforced", "could receive" not in vm.log, vm.log)
+    vm.stop()
+
+
+def test_bad_inputs(r):
+    k = build("tests/sandbox/badimport.manifest")
+    port = free_udp_port()
+    vm = Console([k, f"hostfwd={port}:8080"])
+    vm.wait_for("ready on udp", 10)
+    r.check("unlinkable_import_refused",
+            "cannot link import mote.no_such_call" in vm.log and "instance bad ended" in vm.log,
+            vm.log)
+    r.check("unlinkable_beside_healthy", udp_roundtrip(port, b"ok") == b"ok")
+    vm.stop()
+    k = build("tests/sandbox/badmanifest.manifest")
+    rc, out = run_to_exit(k)
+    r.check("bad_manifest_clear_error", rc == 1 and "line 3: unknown right" in out, out)
+
+
+def main():
+    r = Results()
+    seed = int(os.environ.get("MOTE_SEED", random.randrange(1 << 30)))
+    print(f"tests/sandbox: seed {seed}")
+    try:
+        test_wasi_hello(r)
+        test_echo(r, random.Random(seed))
+        test_probe(r)
+        test_isolation(r)
+        test_relay(r)
+        test_bad_inputs(r)
+    finally:
+        shutil.rmtree(TMP, ignore_errors=True)
+    return r.finish()
+
+
+if __name__ == "__main__":
+    main_guard(main)
