@@ -13,37 +13,23 @@ import tempfile
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
-from benchlib import write_results  # noqa: E402
-from motetest import Console, free_udp_port  # noqa: E402
+from benchlib import OUT, build_udpload, echo_measure, start_server, write_results  # noqa: E402
+from motetest import free_udp_port  # noqa: E402
 
-OUT = os.path.join(ROOT, "build", "bench")
 COUNT = int(os.environ.get("BENCH_COUNT", 10000))
 SECONDS = float(os.environ.get("BENCH_SECONDS", 10))
 
 
 def build():
-    os.makedirs(OUT, exist_ok=True)
-    for prog in ("udpload", "epoll_echo"):
-        subprocess.check_call(["clang", "-O2", "-o", os.path.join(OUT, prog),
-                               os.path.join(ROOT, "bench", "echo", prog + ".c")])
+    build_udpload()
     subprocess.check_call(["make", "-s", "-C", ROOT, "hosted-kernel"])
 
 
 def measure(port):
-    load = os.path.join(OUT, "udpload")
-    lat = subprocess.check_output([load, "latency", str(port), str(COUNT), "64"], text=True)
-    rate = subprocess.check_output([load, "rate", str(port), "32", str(SECONDS), "64"],
-                                   text=True)
-    vals = dict(kv.split("=") for kv in (lat + " " + rate).split())
-    return {k: float(v) for k, v in vals.items()}
+    return echo_measure(port, COUNT, SECONDS)
 
 
-def run_server(cmd, ready):
-    srv = Console(cmd)
-    if not srv.wait_for(ready, 10):
-        srv.stop()
-        raise RuntimeError(f"server did not start: {cmd}\n{srv.log}")
-    return srv
+run_server = start_server
 
 
 def main():
