@@ -66,6 +66,23 @@ void net_udp_close(net_udp_sock_t *s);
 void net_udp_req_init(net_udp_req_t *r, kop_t op, net_udp_sock_t *s,
                       void *buf, uint32_t len, kwork_fn callback, void *ctx);
 
+/* DNS: resolve a name to IPv4 addresses (KOP_DNS_RESOLVE). Results:
+ * KERR_OK (count >= 1), KERR_NOT_FOUND (NXDOMAIN or no A record),
+ * KERR_TIMEOUT (no server answered in time, or the deadline passed),
+ * KERR_UNREACHABLE (no server configured), KERR_NOMEM (no socket free),
+ * KERR_CANCELLED; ksubmit refuses a malformed name with KERR_INVALID. */
+#define NET_DNS_MAX_ADDRS 4
+typedef struct net_dns_req {
+    kwork_t work;       /* KOP_DNS_RESOLVE */
+    const char *name;   /* NUL-terminated; the caller's until completion */
+    uint32_t addrs[NET_DNS_MAX_ADDRS]; /* A records, host byte order */
+    uint32_t count;     /* addresses stored, valid on KERR_OK */
+    uint32_t ttl;       /* seconds, valid on KERR_OK */
+} net_dns_req_t;
+
+void net_dns_req_init(net_dns_req_t *r, const char *name, kwork_fn callback,
+                      void *ctx);
+
 /* "a.b.c.d" of (ip) into (buf) (at least 16 bytes); returns (buf). */
 char *net_ip_str(uint32_t ip, char *buf);
 

@@ -244,7 +244,7 @@ static void boot(const char *cmdline, bool keep_disk)
     console[0] = 0;
     fake_now = 1000000;
     kargs_parse(cmdline ? cmdline : "");
-    ktimer_register();
+    kcore_register();
     kservice_register(KOP_CLASS_RNG, &rng_service);
     fake_blk_reset(keep_disk);
     fake_net_reset();

@@ -1,0 +1,74 @@
+# The IP stack's tests (net/, docs/network.md).
+#
+#   make net-unit-test   tests/unit/net_*.c under ASan/UBSan on the fake
+#                        platform (the same binaries `make unit-test` runs).
+#   make net-fuzz-short  libFuzzer on frames, DHCP and DNS (NET_FUZZ_SECS).
+#   make net-test        the hosted build on a TAP device in a network
+#                        namespace against ping, socat and dnsmasq (root).
+# Each ends with "N passed, N failed[, N skipped]".
+
+NET_UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/net_*.c))
+
+.PHONY: net-unit-test net-unit-build
+net-unit-build: $(NET_UNIT_BINS)
+
+net-unit-test:
+	@$(MAKE) --no-print-directory -s net-unit-build
+	@ok=0; bad=0; for t in $(NET_UNIT_BINS); do \
+	  out=$$($$t 2>&1); rc=$$?; echo "$$out" | grep -vE '^[0-9]+ passed, [0-9]+ failed'; \
+	  line=$$(echo "$$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -1); \
+	  if [ -z "$$line" ]; then echo "FAIL $$t: no result line (exit $$rc)"; bad=$$((bad+1)); continue; fi; \
+	  p=$${line%% passed*}; f=$${line#*passed, }; f=$${f%% failed*}; \
+	  ok=$$((ok+p)); bad=$$((bad+f)); \
+	  if [ $$rc -ne 0 ] && [ $$f -eq 0 ]; then echo "FAIL $$t: exit $$rc"; bad=$$((bad+1)); fi; \
+	done; echo "$$ok passed, $$bad failed"
+
+# --- net-test: real peers in a network namespace (tests/net/net_test.py).
+# Two hosted kernels: apps/echo, and the control app tests/net/netapp.c
+# built as APP=nettest (its one source given on the command line).
+# The test starts them with the platform's own command (make print-run).
+.PHONY: net-test
+net-test:
+	@$(MAKE) --no-print-directory -s PLATFORM=hosted APP=echo kernel
+	@$(MAKE) --no-print-directory -s PLATFORM=hosted APP=nettest \
+	    APP_SRCS=tests/net/netapp.c kernel
+	@if [ "$$(id -u)" != 0 ]; then \
+	  echo "SKIP net-test: needs root for network namespaces and TAP"; \
+	  echo "0 passed, 0 failed, 1 skipped"; \
+	elif [ ! -c /dev/net/tun ]; then \
+	  echo "SKIP net-test: no /dev/net/tun"; \
+	  echo "0 passed, 0 failed, 1 skipped"; \
+	else \
+	  python3 tests/net/net_test.py; \
+	fi
+
+# --- net-fuzz-short: libFuzzer + ASan/UBSan over the stack on the fake
+# platform, seeded by tests/fuzz/net_seeds.py. Any crash, leak or sanitizer
+# report fails it; the crashing input is left in $(NET_FUZZ_DIR).
+NET_FUZZ_DIR  := $(BUILD)/net-fuzz
+NET_FUZZ_SECS ?= 25
+NET_FUZZ_SRCS = tests/fuzz/net_fuzz.c $(wildcard kernel/*.c) \
+                $(wildcard crypto/*.c) lib/fmt.c $(wildcard net/*.c) \
+                tests/unit/fake_platform.c tests/unit/fake_blk.c \
+                tests/unit/fake_net.c
+
+$(NET_FUZZ_DIR)/net_fuzz: $(NET_FUZZ_SRCS) $(wildcard net/*.h)
+	@mkdir -p $(dir $@)
+	@$(CC) -std=gnu11 -g -O1 $(WARN) -Wno-gnu-statement-expression \
+	    -Iinclude -I. -fsanitize=fuzzer,address,undefined \
+	    -fno-sanitize-recover=all $(NET_FUZZ_SRCS) -o $@
+
+.PHONY: net-fuzz-short
+net-fuzz-short: $(NET_FUZZ_DIR)/net_fuzz
+	@rm -rf $(NET_FUZZ_DIR)/corpus && mkdir -p $(NET_FUZZ_DIR)/corpus
+	@python3 tests/fuzz/net_seeds.py $(NET_FUZZ_DIR)/corpus
+	@cd $(NET_FUZZ_DIR) && if ./net_fuzz -max_total_time=$(NET_FUZZ_SECS) \
+	    -max_len=4096 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	    corpus > fuzz.log 2>&1; then \
+	  grep -E '^stat::number_of_executed_units' fuzz.log | sed 's/^/  /'; \
+	  echo "PASS net_fuzz ($(NET_FUZZ_SECS) s, no sanitizer report)"; \
+	  echo "1 passed, 0 failed"; \
+	else \
+	  tail -40 fuzz.log; echo "FAIL net_fuzz: see $(NET_FUZZ_DIR)/fuzz.log"; \
+	  echo "0 passed, 1 failed"; exit 1; \
+	fi

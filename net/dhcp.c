@@ -1,0 +1,303 @@
+/* net: DHCP client state machine (see dhcp.h). */
+#include "net/dhcp.h"
+#include "lib/kstring.h"
+#include "mote/kapp.h"
+#include "mote/krng.h"
+#include "mote/printk.h"
+#include "net/arp.h"
+#include "net/netif.h"
+#include "net/stats.h"
+#include "net/timer.h"
+#include "net/udp.h"
+
+#define FALLBACK_IP NET_IP4(10, 0, 2, 15)
+#define FALLBACK_MASK NET_IP4(255, 255, 255, 0)
+#define FALLBACK_GW NET_IP4(10, 0, 2, 2)
+#define FALLBACK_DNS NET_IP4(10, 0, 2, 3)
+#define RETRY_MAX_S 4
+#define FALLBACK_RETRY_S 30
+#define REQUEST_TRIES 3
+
+static struct {
+    net_dhcp_state_t state;
+    uint32_t xid;
+    uint32_t offered, server;
+    uint8_t tries;
+    uint8_t fallback;           /* static fallback applied */
+    uint8_t dns_fixed;          /* dns= given: keep it */
+    uint8_t gw_fixed;           /* gw= given: keep it */
+    uint64_t next;              /* retransmission or state timer */
+    uint64_t fallback_at;
+    uint64_t t1, t2, expiry;    /* absolute, while bound */
+    uint64_t wait;              /* dhcp_wait, ns */
+} d;
+
+static net_udp_sock_t sock;
+static net_udp_req_t rx;
+static uint8_t rx_buf[NET_UDP_MAX_PAYLOAD];
+
+net_dhcp_state_t net_dhcp_state(void)
+{
+    return d.state;
+}
+
+static uint32_t new_xid(void)
+{
+    uint32_t x;
+    if (kcsprng_ready()) {
+        kcsprng_fill(&x, sizeof x);
+        return x;
+    }
+    /* Early boot: not secret, only needs to differ between clients. */
+    x = (uint32_t)ktime_now();
+    for (unsigned i = 0; i < 6; i++)
+        x = x * 31 + net_if.mac[i];
+    return x;
+}
+
+static void dhcp_send(uint8_t type, uint32_t ciaddr, uint32_t req_ip,
+                      uint32_t server, uint32_t dst)
+{
+    uint8_t msg[NET_DHCP_MIN_LEN];
+    uint32_t n = net_dhcp_build(msg, type, d.xid, net_if.mac, ciaddr,
+                                req_ip, server);
+    net_addr_t to = {dst, NET_DHCP_SERVER_PORT};
+    if (net_udp_output(ciaddr, NET_DHCP_CLIENT_PORT, &to, msg, n) == KERR_OK)
+        NET_COUNT(dhcp_tx);
+}
+
+/* Retransmission delay after (tries) sends: 1, 2, 4, 4... s. */
+static uint64_t backoff(unsigned tries)
+{
+    unsigned s = tries >= 3 ? RETRY_MAX_S : 1u << (tries ? tries - 1 : 0);
+    return (uint64_t)s * KTIME_S;
+}
+
+static void discover(uint64_t now)
+{
+    d.state = NET_DHCP_SELECTING;
+    d.xid = new_xid();
+    d.tries++;
+    dhcp_send(NET_DHCP_DISCOVER, 0, 0, 0, NET_IP_BROADCAST);
+    d.next = now + (d.fallback ? FALLBACK_RETRY_S * KTIME_S
+                               : backoff(d.tries));
+}
+
+static void request(uint64_t now)
+{
+    d.tries++;
+    switch (d.state) {
+    case NET_DHCP_REQUESTING:
+        dhcp_send(NET_DHCP_REQUEST, 0, d.offered, d.server,
+                  NET_IP_BROADCAST);
+        d.next = now + backoff(d.tries);
+        break;
+    case NET_DHCP_RENEWING:
+        dhcp_send(NET_DHCP_REQUEST, net_if.ip, 0, 0, d.server);
+        break;
+    case NET_DHCP_REBINDING:
+        dhcp_send(NET_DHCP_REQUEST, net_if.ip, 0, 0, NET_IP_BROADCAST);
+        break;
+    default:
+        break;
+    }
+}
+
+/* Retransmit gap while renewing/rebinding: half the time left to (until),
+ * at least a second (RFC 2131 4.4.5 says 60 s; short test leases need less). */
+static uint64_t half_to(uint64_t now, uint64_t until)
+{
+    uint64_t gap = until > now ? (until - now) / 2 : 0;
+    return now + (gap < KTIME_S ? KTIME_S : gap);
+}
+
+static void fallback(void)
+{
+    printk(KLOG_WARN, "net: no DHCP answer, using static 10.0.2.15/24");
+    d.fallback = 1;
+    net_if.ip = FALLBACK_IP;
+    net_if.mask = FALLBACK_MASK;
+    if (!d.gw_fixed)
+        net_if.gw = FALLBACK_GW;
+    if (!d.dns_fixed) {
+        net_if.dns[0] = FALLBACK_DNS;
+        net_if.ndns = 1;
+    }
+    net_arp_announce();
+    net_timer_kick(0); /* DNS lookups waiting for an address may go */
+}
+
+static void unconfigure(uint64_t now)
+{
+    printk(KLOG_WARN, "net: DHCP lease lost");
+    net_if.ip = 0;
+    d.fallback = 0;
+    d.fallback_at = now + d.wait;
+    d.tries = 0;
+    discover(now);
+}
+
+static void bind(const net_dhcp_msg_t *m, uint64_t now)
+{
+    char a[16], g[16];
+    uint32_t lease = m->lease ? m->lease : 3600;
+    net_if.ip = m->yiaddr;
+    net_if.mask = m->mask ? m->mask : FALLBACK_MASK;
+    if (!d.gw_fixed)
+        net_if.gw = m->router;
+    if (!d.dns_fixed) {
+        for (unsigned i = 0; i < m->ndns && i < NET_DNS_SERVERS; i++)
+            net_if.dns[i] = m->dns[i];
+        net_if.ndns = m->ndns < NET_DNS_SERVERS ? m->ndns : NET_DNS_SERVERS;
+    }
+    d.state = NET_DHCP_BOUND;
+    d.fallback = 0;
+    if (m->server_id)
+        d.server = m->server_id; /* else keep the one that offered */
+    d.tries = 0;
+    if (lease == 0xffffffffu) {
+        d.t1 = d.t2 = d.expiry = UINT64_MAX;
+    } else {
+        uint64_t t1 = m->t1 ? m->t1 : lease / 2;
+        uint64_t t2 = m->t2 ? m->t2 : (uint64_t)lease * 7 / 8;
+        d.t1 = now + t1 * KTIME_S;
+        d.t2 = now + t2 * KTIME_S;
+        d.expiry = now + (uint64_t)lease * KTIME_S;
+    }
+    printk(KLOG_INFO, "net: DHCP lease %s gw %s for %us",
+           net_ip_str(net_if.ip, a), net_ip_str(net_if.gw, g),
+           (unsigned)lease);
+    net_arp_announce();
+    net_timer_kick(0); /* DNS lookups waiting for an address may go */
+}
+
+void net_dhcp_input(const uint8_t *p, uint32_t len)
+{
+    net_dhcp_msg_t m;
+    uint64_t now = ktime_now();
+    if (net_dhcp_parse(p, len, &m) != 0 || m.op != 2 || m.xid != d.xid ||
+        memcmp(m.chaddr, net_if.mac, 6) != 0) {
+        NET_COUNT(dhcp_drop_bad);
+        return;
+    }
+    if (m.type == NET_DHCP_OFFER && d.state == NET_DHCP_SELECTING &&
+        m.yiaddr && m.server_id) {
+        NET_COUNT(dhcp_rx);
+        d.offered = m.yiaddr;
+        d.server = m.server_id;
+        d.state = NET_DHCP_REQUESTING;
+        d.tries = 0;
+        request(now);
+    } else if (m.type == NET_DHCP_ACK && m.yiaddr &&
+               (d.state == NET_DHCP_REQUESTING ||
+                d.state == NET_DHCP_RENEWING ||
+                d.state == NET_DHCP_REBINDING)) {
+        NET_COUNT(dhcp_rx);
+        bind(&m, now);
+    } else if (m.type == NET_DHCP_NAK && d.state != NET_DHCP_SELECTING &&
+               d.state != NET_DHCP_BOUND) {
+        NET_COUNT(dhcp_rx);
+        if (d.state == NET_DHCP_REQUESTING) {
+            d.tries = 0;
+            discover(now);
+        } else {
+            unconfigure(now);
+        }
+    } else {
+        NET_COUNT(dhcp_drop_bad);
+        return;
+    }
+    net_timer_kick(net_dhcp_poll(now));
+}
+
+static uint64_t poll_bound(uint64_t now)
+{
+    switch (d.state) {
+    case NET_DHCP_BOUND:
+        if (now < d.t1)
+            return d.t1;
+        d.state = NET_DHCP_RENEWING;
+        d.tries = 0;
+        d.next = 0;
+        /* fall through */
+    case NET_DHCP_RENEWING:
+        if (now >= d.t2) {
+            d.state = NET_DHCP_REBINDING;
+            d.next = 0;
+        } else {
+            if (now >= d.next) {
+                request(now);
+                d.next = half_to(now, d.t2);
+            }
+            return d.next < d.t2 ? d.next : d.t2;
+        }
+        /* fall through */
+    case NET_DHCP_REBINDING:
+        if (now >= d.expiry) {
+            unconfigure(now);
+            return d.next;
+        }
+        if (now >= d.next) {
+            request(now);
+            d.next = half_to(now, d.expiry);
+        }
+        return d.next < d.expiry ? d.next : d.expiry;
+    default:
+        return UINT64_MAX;
+    }
+}
+
+uint64_t net_dhcp_poll(uint64_t now)
+{
+    if (d.state == NET_DHCP_OFF)
+        return UINT64_MAX;
+    if (d.state >= NET_DHCP_BOUND)
+        return poll_bound(now);
+    if (!d.fallback && now >= d.fallback_at)
+        fallback();
+    if (now >= d.next) {
+        if (d.state == NET_DHCP_REQUESTING && d.tries < REQUEST_TRIES) {
+            request(now);
+        } else {
+            d.tries = d.state == NET_DHCP_REQUESTING ? 0 : d.tries;
+            discover(now);
+        }
+    }
+    if (!d.fallback && d.fallback_at < d.next)
+        return d.fallback_at;
+    return d.next;
+}
+
+void net_dhcp_reset(void)
+{
+    memset(&d, 0, sizeof d);
+    memset(&sock, 0, sizeof sock);
+    memset(&rx, 0, sizeof rx);
+}
+
+static void rx_done(kwork_t *w)
+{
+    if (w->result == KERR_OK)
+        net_dhcp_input(rx_buf, rx.done);
+    if (w->result != KERR_CANCELLED)
+        ksubmit(&rx.work);
+}
+
+void net_dhcp_start(void)
+{
+    uint64_t now = ktime_now();
+    if (net_udp_sock_open(&sock, NET_DHCP_CLIENT_PORT) != KERR_OK) {
+        printk(KLOG_ERR, "net: DHCP port busy");
+        return;
+    }
+    net_udp_req_init(&rx, KOP_UDP_RECV, &sock, rx_buf, sizeof rx_buf,
+                     rx_done, 0);
+    ksubmit(&rx.work);
+    memset(&d, 0, sizeof d);
+    d.dns_fixed = net_if.ndns != 0;
+    d.gw_fixed = net_if.gw != 0;
+    d.wait = kargs_get_ulong("dhcp_wait", 4) * KTIME_S;
+    d.fallback_at = now + d.wait;
+    discover(now);
+    net_timer_kick(net_dhcp_poll(now));
+}
