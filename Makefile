@@ -32,7 +32,9 @@ endif
 
 CC       := clang
 OBJDIR   := $(BUILD)/$(PLATFORM)
-KERNEL   := $(OBJDIR)/$(APP)/mote.elf
+# One directory per app; an APP path outside apps/ (../tests/qemu/devcheck)
+# is flattened so it cannot escape $(OBJDIR).
+KERNEL   := $(OBJDIR)/$(subst /,_,$(subst ../,,$(APP)))/mote.elf
 
 # Warnings for all of our code: the dangerous ones are errors (STYLE.md).
 WARN := -Wall -Wextra -Werror -Wpedantic -Wmissing-prototypes \

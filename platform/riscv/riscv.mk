@@ -1,0 +1,42 @@
+# mote riscv: what rv64/platform.mk and rv32/platform.mk share. The arch
+# file sets RV_ARCH (rv64|rv32), RV_TARGET (clang flags), RV_BASE (link
+# address), RV_QEMU, RV_BIOS and RV_EXTRA_SRCS, then includes this.
+# docs/riscv.md has the details.
+
+PLAT_SRCS := $(wildcard platform/riscv/*.c platform/riscv/*.S) \
+             $(wildcard platform/$(RV_ARCH)/*.c) $(RV_EXTRA_SRCS) \
+             platform/shared/fdt.c platform/shared/fdt_pci.c \
+             platform/shared/pci.c platform/shared/pci_cfg_ecam.c \
+             platform/shared/uart16550.c platform/shared/uart16550_mmio.c \
+             $(wildcard drivers/virtio/*.c) $(LIB_MEM_SRC)
+# riscv_priv.h (the privilege level) comes from the arch directory,
+# arch_io.h from platform/riscv. -mno-relax: lld 14 cannot relax and
+# rejects R_RISCV_ALIGN. -Os (after KCFLAGS' -O2, so it wins) and section
+# GC: the 64 KiB budget.
+PLAT_CFLAGS := $(RV_TARGET) -mcmodel=medany -mno-relax -fno-pic -Os \
+               -ffunction-sections -fdata-sections \
+               -Iplatform/$(RV_ARCH) -Iplatform/riscv
+PLAT_ASFLAGS := $(RV_TARGET) -mcmodel=medany -mno-relax \
+                -Iplatform/$(RV_ARCH) -Iplatform/riscv
+PLAT_LINK := ld.lld
+PLAT_LINK_DEPS := platform/riscv/link.ld
+PLAT_LDFLAGS := -T platform/riscv/link.ld --defsym=RISCV_BASE=$(RV_BASE) \
+                -nostdlib -static --gc-sections -z max-page-size=4096 \
+                -z noexecstack
+PLAT_DEPS := qemu
+
+# QEMU: virtio-*-device (virtio-mmio, modern registers unless
+# MMIO_LEGACY=1) or, with USE_PCI=1, virtio-*-pci on the ECAM host bridge.
+MMIO_LEGACY ?= 0
+QEMU_EXTRA ?=
+RV_, := ,
+RV_DEV = $(if $(filter 1,$(USE_PCI)),pci,device)
+RV_NETDEV = $(if $(filter tap:%,$(NET)),-netdev tap$(RV_,)id=n0$(RV_,)ifname=$(NET:tap:%=%)$(RV_,)script=no$(RV_,)downscript=no,-netdev user$(RV_,)id=n0$(RV_,)hostfwd=udp:127.0.0.1:$(PORT)-:8080)
+RV_LEGACY = $(if $(filter 1,$(USE_PCI) $(MMIO_LEGACY)),,-global virtio-mmio.force-legacy=false)
+PLAT_RUN = $(RV_QEMU) -machine virt -m 256M -nographic -no-reboot \
+  -bios $(RV_BIOS) -kernel $(KERNEL) -append "$(strip hostport=$(PORT) $(ARGS))" \
+  $(RV_LEGACY) \
+  $(RV_NETDEV) -device virtio-net-$(RV_DEV),netdev=n0 \
+  -drive file=$(DRIVE),format=raw,if=none,id=d0 \
+  -device virtio-blk-$(RV_DEV),drive=d0 \
+  -device virtio-rng-$(RV_DEV) $(QEMU_EXTRA)

@@ -1,0 +1,43 @@
+# mote x64: bare-metal x86-64 under QEMU, booted through the PVH ELF note.
+#   USE_PCI=0  -machine microvm, virtio-*-device (virtio-mmio)
+#              MMIO_LEGACY=1 keeps QEMU's legacy (version 1) MMIO registers;
+#              the default asks for modern (version 2) ones.
+#   USE_PCI=1  -machine q35, virtio-*-pci (modern, MSI-X)
+#   ACCEL=kvm|tcg (empty: kvm when /dev/kvm is usable, else tcg)
+# docs/x64.md has the details; docs/debugging.md the `make debug` story.
+# -mgeneral-regs-only: no SSE in kernel code. boot.S enables SSE for code
+# that needs floats (Wasm), but KVM emulates instructions after some exits
+# (and nested KVM such as kvm-pvm emulates whole batches), and its
+# emulator has no SSE arithmetic: one xorps in printk kills the guest.
+X64_CFLAGS := --target=x86_64-unknown-none-elf -mno-red-zone -fno-pic \
+              -mgeneral-regs-only \
+              -fno-pie -fno-stack-protector -ffunction-sections \
+              -fdata-sections -fno-omit-frame-pointer -Os -Iplatform/x64
+PLAT_SRCS := $(wildcard platform/x64/*.c) $(wildcard platform/x64/*.S) \
+             $(LIB_MEM_SRC) $(wildcard drivers/virtio/*.c) \
+             platform/shared/pci.c platform/shared/pci_cfg_pio.c
+PLAT_CFLAGS := $(X64_CFLAGS)
+PLAT_ASFLAGS := --target=x86_64-unknown-none-elf
+PLAT_LINK := ld.lld
+PLAT_LDFLAGS := -nostdlib -static -T platform/x64/link.ld --gc-sections \
+                -z max-page-size=4096 -z noexecstack
+PLAT_LINK_DEPS := platform/x64/link.ld
+PLAT_DEPS := qemu
+
+MMIO_LEGACY ?= 0
+QEMU_EXTRA ?=
+X64_ACCEL = $(or $(ACCEL),$(shell test -r /dev/kvm -a -w /dev/kvm && echo kvm || echo tcg))
+X64_NET = $(if $(filter tap:%,$(NET)),-netdev tap$(comma)id=n0$(comma)ifname=$(NET:tap:%=%)$(comma)script=no$(comma)downscript=no,-netdev user$(comma)id=n0$(comma)hostfwd=udp:127.0.0.1:$(PORT)-:8080)
+X64_DEV = $(if $(filter 1,$(USE_PCI)),pci,device)
+X64_MACHINE = $(if $(filter 1,$(USE_PCI)),q35,microvm)
+X64_LEGACY = $(if $(filter 1,$(USE_PCI)),,$(if $(filter 1,$(MMIO_LEGACY)),,-global virtio-mmio.force-legacy=false))
+comma := ,
+
+PLAT_RUN = qemu-system-x86_64 -machine $(X64_MACHINE) -accel $(X64_ACCEL) \
+  -cpu qemu64,pni=off -m 128M -nographic -serial mon:stdio -no-reboot \
+  -device isa-debug-exit,iobase=0xf4,iosize=0x04 $(X64_LEGACY) \
+  $(X64_NET) -device virtio-net-$(X64_DEV),netdev=n0$(if $(filter 1,$(USE_PCI)),$(comma)romfile=) \
+  -drive file=$(DRIVE),format=raw,if=none,id=d0 \
+  -device virtio-blk-$(X64_DEV),drive=d0 \
+  -device virtio-rng-$(X64_DEV) \
+  -kernel $(KERNEL) -append "$(ARGS)" $(QEMU_EXTRA)
