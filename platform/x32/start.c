@@ -70,6 +70,17 @@ bool x86_map_uc(uint64_t base, uint64_t size)
     return base + size <= X86_MAP_LIMIT;
 }
 
+/* Boot argument x32.crash=ud executes an invalid instruction on purpose,
+ * so tests can check the exception report. */
+static void crash_on_request(void)
+{
+    const char *c = kargs_get("x32.crash");
+    if (c && c[0] == 'u' && c[1] == 'd') {
+        printk(KLOG_WARN, "x32: invalid opcode requested by x32.crash=ud");
+        __asm__ volatile("ud2");
+    }
+}
+
 void platform_init(void)
 {
     memory_init();
@@ -77,4 +88,5 @@ void platform_init(void)
     x86_lapic_init();
     x86_timer_init();
     x86_devices_init(cmdline);
+    crash_on_request();
 }

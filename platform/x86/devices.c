@@ -91,6 +91,16 @@ static bool pci_present(void)
     return (pci_cfg_read32(&host, 0) & 0xffff) != 0xffff;
 }
 
+/* INTx of a q35 root-bus function: QEMU's ICH9 routes INT[A-D] of slot s
+ * to PIRQ[E-H] rotated by slot (hw/isa/lpc_ich9.c), and PIRQ A-H are
+ * IOAPIC pins 16-23. Used only by a function without MSI-X. */
+static unsigned q35_intx(const pci_func_t *f)
+{
+    if (f->int_pin < 1 || f->int_pin > 4 || f->bus != 0)
+        return PCI_IRQ_NONE;
+    return 20 + ((f->dev + f->int_pin - 1u) & 3);
+}
+
 static void pci_visit(pci_func_t *f)
 {
     for (unsigned i = 0; i < 6; i++) {
@@ -104,7 +114,11 @@ static void pci_visit(pci_func_t *f)
         if (!ok)
             return;
     }
-    virtio_pci_probe(f);
+    if (!virtio_pci_probe(f) || f->irq == PCI_IRQ_NONE)
+        return;
+    uint8_t msix = pci_find_cap(f, 0x11, 0);
+    if (!msix || !(pci_cfg_read16(f, msix + 2) & 0x8000))
+        x86_ioapic_route(f->irq, true); /* the driver fell back to INTx */
 }
 
 void x86_devices_init(const char *cmdline)
@@ -112,7 +126,7 @@ void x86_devices_init(const char *cmdline)
     if (pci_present()) {
         /* SeaBIOS assigned every BAR below 4 GiB; keep its choices. */
         pci_windows_t win = { 0 };
-        unsigned n = pci_enumerate(&win, 0, NULL, pci_visit);
+        unsigned n = pci_enumerate(&win, 0, q35_intx, pci_visit);
         printk(KLOG_INFO, "x86: PCI bus 0: %u functions", n);
     } else {
         unsigned n = mmio_from_cmdline(cmdline);
