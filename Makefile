@@ -19,6 +19,9 @@ USE_PCI  ?= 0
 NET      ?= user
 ACCEL    ?=
 ARGS     ?=
+# What every platform passes as its kernel command line: the host port the
+# app is reachable on (for its "try:" line), then ARGS.
+BOOT_ARGS = $(strip hostport=$(PORT) $(ARGS))
 
 # APP=path/prog.wasm or APP=path/app.manifest: a sandboxed application,
 # hosted by apps/sbx with its modules embedded by tools/embed.py. ARGS

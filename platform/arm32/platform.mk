@@ -46,7 +46,7 @@ ARM32_DEV = $(if $(filter 1,$(USE_PCI)),pci,device)
 PLAT_RUN = qemu-system-arm -machine virt$(,)highmem=off$(if $(ARM32_GIC),$(,)gic-version=$(ARM32_GIC)) $(ARM32_ACCEL) -m 256M -nographic -no-reboot -nic none \
   $(if $(filter 1,$(SEMIHOSTING)),-semihosting-config enable=on$(,)target=native) \
   $(if $(filter 1,$(USE_PCI) $(MMIO_LEGACY)),,-global virtio-mmio.force-legacy=false) \
-  -kernel $(KERNEL) -append "hostport=$(PORT)$(if $(ARGS), $(ARGS))" \
+  -kernel $(KERNEL) -append "$(BOOT_ARGS)" \
   -device virtio-rng-$(ARM32_DEV) \
   -drive file=$(DRIVE)$(,)format=raw$(,)if=none$(,)id=d0 -device virtio-blk-$(ARM32_DEV)$(,)drive=d0 \
   $(ARM32_NETDEV) -device virtio-net-$(ARM32_DEV)$(,)netdev=n0 $(QEMU_EXTRA)

@@ -38,7 +38,7 @@ PLAT_RUN = qemu-system-aarch64 -machine virt$(if $(ARM64_GIC),$(,)gic-version=$(
   -m 256M -nographic -no-reboot -nic none \
   $(if $(filter 1,$(SEMIHOSTING)),-semihosting-config enable=on$(,)target=native) \
   $(if $(filter 1,$(USE_PCI) $(MMIO_LEGACY)),,-global virtio-mmio.force-legacy=false) \
-  -kernel $(KERNEL) $(if $(ARGS),-append "$(ARGS)") \
+  -kernel $(KERNEL) -append "$(BOOT_ARGS)" \
   -device virtio-rng-$(ARM64_DEV) \
   -drive if=none,id=d0,format=raw,file=$(DRIVE) -device virtio-blk-$(ARM64_DEV),drive=d0 \
   $(ARM64_NETDEV) -device virtio-net-$(ARM64_DEV),netdev=n0

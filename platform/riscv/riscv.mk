@@ -34,7 +34,7 @@ RV_DEV = $(if $(filter 1,$(USE_PCI)),pci,device)
 RV_NETDEV = $(if $(filter tap:%,$(NET)),-netdev tap$(RV_,)id=n0$(RV_,)ifname=$(NET:tap:%=%)$(RV_,)script=no$(RV_,)downscript=no,-netdev user$(RV_,)id=n0$(RV_,)hostfwd=udp:127.0.0.1:$(PORT)-:8080)
 RV_LEGACY = $(if $(filter 1,$(USE_PCI) $(MMIO_LEGACY)),,-global virtio-mmio.force-legacy=false)
 PLAT_RUN = $(RV_QEMU) -machine virt -m 256M -nographic -no-reboot \
-  -bios $(RV_BIOS) -kernel $(KERNEL) -append "$(strip hostport=$(PORT) $(ARGS))" \
+  -bios $(RV_BIOS) -kernel $(KERNEL) -append "$(BOOT_ARGS)" \
   $(RV_LEGACY) \
   $(RV_NETDEV) -device virtio-net-$(RV_DEV),netdev=n0 \
   -drive file=$(DRIVE),format=raw,if=none,id=d0 \

@@ -35,4 +35,4 @@ PLAT_RUN = qemu-system-i386 -machine $(X32_MACHINE) -accel $(X32_ACCEL) \
   -drive file=$(DRIVE),format=raw,if=none,id=d0 \
   -device virtio-blk-$(X32_DEV),drive=d0 \
   -device virtio-rng-$(X32_DEV) \
-  -kernel $(KERNEL) -append "hostport=$(PORT) $(ARGS)"
+  -kernel $(KERNEL) -append "$(BOOT_ARGS)"

@@ -40,4 +40,4 @@ PLAT_RUN = qemu-system-x86_64 -machine $(X64_MACHINE) -accel $(X64_ACCEL) \
   -drive file=$(DRIVE),format=raw,if=none,id=d0 \
   -device virtio-blk-$(X64_DEV),drive=d0 \
   -device virtio-rng-$(X64_DEV) \
-  -kernel $(KERNEL) -append "$(ARGS)" $(QEMU_EXTRA)
+  -kernel $(KERNEL) -append "$(BOOT_ARGS)" $(QEMU_EXTRA)
