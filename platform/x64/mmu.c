@@ -13,7 +13,7 @@
 
 extern uint64_t x64_pdpt[512];
 
-bool x64_map_uc(uint64_t base, uint64_t size)
+bool x86_map_uc(uint64_t base, uint64_t size)
 {
     if (size == 0 || base + size > 512 * GIB)
         return false;

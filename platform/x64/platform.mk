@@ -12,8 +12,9 @@
 X64_CFLAGS := --target=x86_64-unknown-none-elf -mno-red-zone -fno-pic \
               -mgeneral-regs-only \
               -fno-pie -fno-stack-protector -ffunction-sections \
-              -fdata-sections -fno-omit-frame-pointer -Os -Iplatform/x64
+              -fdata-sections -fno-omit-frame-pointer -Os -Iplatform/x86
 PLAT_SRCS := $(wildcard platform/x64/*.c) $(wildcard platform/x64/*.S) \
+             $(wildcard platform/x86/*.c) \
              $(LIB_MEM_SRC) $(wildcard drivers/virtio/*.c) \
              platform/shared/pci.c platform/shared/pci_cfg_pio.c
 PLAT_CFLAGS := $(X64_CFLAGS)

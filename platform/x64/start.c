@@ -5,7 +5,6 @@
  * line and the E820-style memory map. Everything here runs with
  * interrupts off; platform_wait (timer.c) is the only place that enables
  * them. */
-#include "arch_io.h"
 #include "kernel/kmem.h"
 #include "kernel/platform.h"
 #include "lib/kstring.h"
@@ -15,8 +14,6 @@
 
 #define PVH_MAGIC 0x336ec578u
 #define E820_RAM 1
-#define MAP_LIMIT (4ull << 30) /* boot.S maps the first 4 GiB */
-#define EXIT_PORT 0xf4         /* -device isa-debug-exit,iobase=0xf4 */
 
 typedef struct {
     uint32_t magic, version, flags, nr_modules;
@@ -35,7 +32,6 @@ _Noreturn void x64_main(uint32_t start_info);
 
 static const pvh_start_info_t *start_info;
 static char cmdline[512];
-uint64_t x64_ram_top;
 
 static void copy_cmdline(void)
 {
@@ -51,7 +47,7 @@ static void copy_cmdline(void)
 
 _Noreturn void x64_main(uint32_t info)
 {
-    x64_serial_init();
+    x86_serial_init();
     x64_idt_init();
     const pvh_start_info_t *si = (const pvh_start_info_t *)(uintptr_t)info;
     start_info = (si && si->magic == PVH_MAGIC) ? si : NULL;
@@ -59,50 +55,17 @@ _Noreturn void x64_main(uint32_t info)
     kmain(cmdline);
 }
 
-/* Give [base, end) to kmem, minus what is below 1 MiB (firmware, the
- * start info), the kernel image and what boot.S did not map. */
-static void add_ram(uint64_t base, uint64_t end)
-{
-    uint64_t kbeg = (uintptr_t)__kernel_start, kend = (uintptr_t)__kernel_end;
-    if (base < 0x100000)
-        base = 0x100000;
-    if (end > MAP_LIMIT)
-        end = MAP_LIMIT;
-    if (end > x64_ram_top)
-        x64_ram_top = end;
-    if (base < kbeg && end > kbeg) {
-        add_ram(base, kbeg);
-        base = kbeg;
-    }
-    if (base < kend && end > base)
-        base = end < kend ? end : kend;
-    if (end > base)
-        kmem_add((uintptr_t)base, (size_t)(end - base));
-}
-
-/* CMOS fallback when the loader gave no memory map: registers 0x34/0x35
- * hold RAM above 16 MiB in 64 KiB units (QEMU fills them). */
-static void cmos_ram(void)
-{
-    outb(0x70, 0x34);
-    uint32_t lo = inb(0x71);
-    outb(0x70, 0x35);
-    uint32_t hi = inb(0x71);
-    uint64_t above16 = (uint64_t)((hi << 8) | lo) << 16;
-    add_ram(0x100000, (16ull << 20) + above16);
-}
-
 static void memory_init(void)
 {
     if (!start_info || start_info->version < 1 || !start_info->memmap_entries) {
         printk(KLOG_WARN, "x64: no PVH memory map, sizing RAM from CMOS");
-        cmos_ram();
+        x86_cmos_ram();
         return;
     }
     const pvh_memmap_t *m = (const pvh_memmap_t *)(uintptr_t)start_info->memmap_paddr;
     for (uint32_t i = 0; i < start_info->memmap_entries; i++)
         if (m[i].type == E820_RAM)
-            add_ram(m[i].addr, m[i].addr + m[i].size);
+            x86_add_ram(m[i].addr, m[i].addr + m[i].size);
 }
 
 /* Boot argument x64.crash=pf takes a page fault on purpose (an address
@@ -122,36 +85,8 @@ void platform_init(void)
     printk(KLOG_INFO, "x64: %lu KiB free RAM, kernel %lu KiB",
            (unsigned long)(kmem_free_bytes() >> 10),
            (unsigned long)((__kernel_end - __kernel_start) >> 10));
-    x64_lapic_init();
-    x64_timer_init();
-    x64_devices_init(cmdline);
+    x86_lapic_init();
+    x86_timer_init();
+    x86_devices_init(cmdline);
     crash_on_request();
-}
-
-uint64_t platform_dma_addr(const void *p)
-{
-    return (uint64_t)(uintptr_t)p; /* identity-mapped */
-}
-
-unsigned long platform_irq_save(void)
-{
-    unsigned long f;
-    __asm__ volatile("pushfq; popq %0; cli" : "=r"(f)::"memory");
-    return f;
-}
-
-void platform_irq_restore(unsigned long flags)
-{
-    if (flags & 0x200)
-        __asm__ volatile("sti" ::: "memory");
-}
-
-/* isa-debug-exit makes QEMU exit with status (code << 1) | 1, so a guest
- * code 0 shows as host status 1 (docs/x64.md). Without the device we
- * fall through and halt for good. */
-_Noreturn void platform_exit(int code)
-{
-    outb(EXIT_PORT, (uint8_t)code);
-    for (;;)
-        __asm__ volatile("cli; hlt");
 }

@@ -5,7 +5,6 @@
  * records (virtio_irq) and returns. A CPU exception is always fatal: it
  * keeps the frame for platform_panic_dump and calls kpanic. */
 #include <stddef.h>
-#include "drivers/virtio/virtio.h"
 #include "kernel/platform.h"
 #include "mote/printk.h"
 #include "x64.h"
@@ -31,29 +30,21 @@ static void idt_set(unsigned v, const void *fn)
 
 void x64_idt_init(void)
 {
-    for (unsigned v = 0; v < X64_VEC_LINE0 + X64_NLINES; v++)
+    for (unsigned v = 0; v < X86_VEC_LINE0 + X86_NLINES; v++)
         idt_set(v, x64_stubs + 16 * v);
-    idt_set(X64_VEC_SPURIOUS, x64_stub_spurious);
+    idt_set(X86_VEC_SPURIOUS, x64_stub_spurious);
     struct __attribute__((packed)) { uint16_t lim; uint64_t base; } p = {
         sizeof idt - 1, (uint64_t)(uintptr_t)idt
     };
     __asm__ volatile("lidt %0" ::"m"(p));
 }
 
-static const char *const exc_names[32] = {
-    "divide error", "debug", "NMI", "breakpoint", "overflow", "bound range",
-    "invalid opcode", "device not available", "double fault", "coproc overrun",
-    "invalid TSS", "segment not present", "stack fault", "general protection",
-    "page fault", "reserved", "x87 FP error", "alignment check",
-    "machine check", "SIMD FP error", "virtualization", "control protection",
-};
-
 static void fault(x64_frame_t *f)
 {
     uint64_t cr2;
     __asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
     fault_frame = f;
-    const char *name = exc_names[f->vector] ? exc_names[f->vector] : "reserved";
+    const char *name = x86_exception_name((unsigned)f->vector);
     kpanic("CPU exception %lu (%s) error=%#lx rip=%#lx cr2=%#lx",
            (unsigned long)f->vector, name, (unsigned long)f->error,
            (unsigned long)f->rip, (unsigned long)cr2);
@@ -64,12 +55,7 @@ void x64_trap(x64_frame_t *f)
     uint64_t v = f->vector;
     if (v < 32)
         fault(f);
-    if (v == X64_VEC_SPURIOUS)
-        return; /* no EOI for spurious interrupts */
-    if (v >= X64_VEC_LINE0 && v < X64_VEC_LINE0 + X64_NLINES)
-        virtio_irq((unsigned)(v - X64_VEC_LINE0));
-    /* The timer only has to wake the hlt: nothing to record. */
-    x64_lapic_eoi();
+    x86_interrupt((unsigned)v);
 }
 
 void platform_panic_dump(void)
