@@ -73,13 +73,3 @@ unsigned plic_dispatch(void)
 }
 
 int plic_fdt_node(void) { return plic_node; }
-
-bool riscv_fdt_irq(const fdt_t *f, int node, uint32_t index, unsigned *irq)
-{
-    uint32_t v;
-    if (plic_node == FDT_NONE || fdt_interrupt_parent(f, node) != plic_node ||
-        fdt_prop_u32(f, node, "interrupts", index, &v))
-        return false;
-    *irq = v;
-    return true;
-}

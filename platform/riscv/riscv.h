@@ -82,8 +82,5 @@ void riscv_exit_fallback(int code);
 void riscv_memory_init(const fdt_t *f);
 void riscv_devices_init(const fdt_t *f);
 
-/* PLIC source number of interrupt (index) of (node), when its interrupt
- * parent is the PLIC (plic.c). */
-bool riscv_fdt_irq(const fdt_t *f, int node, uint32_t index, unsigned *irq);
 
 #endif

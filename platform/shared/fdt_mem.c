@@ -21,7 +21,28 @@ static void add_free(uint64_t base, uint64_t end, const fdt_mem_range_t *holes,
         kmem_add((uintptr_t)base, (size_t)(end - base));
 }
 
-/* The caller's holes, the DTB and its reservations; returns the count. */
+/* Regions under /reserved-memory (firmware such as OpenSBI declares
+ * itself there) into h[k..]; returns the new count, or -1 if they do not
+ * all fit. */
+static int reserved_nodes(const fdt_t *f, fdt_mem_range_t *h, int k)
+{
+    int rm = fdt_path(f, "/reserved-memory"), depth = 0;
+    if (rm == FDT_NONE)
+        return k;
+    for (int c = fdt_next_node(f, rm, &depth); c != FDT_NONE && depth > 0;
+         c = fdt_next_node(f, c, &depth)) {
+        uint64_t a, s;
+        for (uint32_t i = 0; fdt_reg(f, c, i, &a, &s) == KERR_OK; i++) {
+            if (k == FDT_MEM_MAX_HOLES)
+                return -1;
+            h[k++] = (fdt_mem_range_t){a, s > UINT64_MAX - a ? UINT64_MAX : a + s};
+        }
+    }
+    return k;
+}
+
+/* The caller's holes, the DTB and its reservations (the memreserve block
+ * and /reserved-memory); returns the count, or -1 if they do not fit. */
 static int collect_holes(const fdt_t *f, const fdt_mem_range_t *extra, int n,
                          fdt_mem_range_t *h)
 {
@@ -38,6 +59,9 @@ static int collect_holes(const fdt_t *f, const fdt_mem_range_t *extra, int n,
         }
         h[k++] = (fdt_mem_range_t){a, s > UINT64_MAX - a ? UINT64_MAX : a + s};
     }
+    k = reserved_nodes(f, h, k);
+    if (k < 0)
+        printk(KLOG_WARN, "fdt: too many memory reservations, RAM unused");
     return k;
 }
 
