@@ -12,22 +12,19 @@
  * FDT's /psci node names (hvc on virt: QEMU itself implements PSCI).
  */
 #include "kernel/platform.h"
+#include "platform/shared/fdt_arm.h"
 #include "platform/arm32/arm32.h"
 
 #define PSCI_SYSTEM_OFF              0x84000008u /* SMC32 calling convention */
 #define SEMIHOST_SYS_EXIT_EXTENDED   0x20u
 #define ADP_STOPPED_APPLICATION_EXIT 0x20026u
 
-static enum { CONDUIT_NONE, CONDUIT_HVC, CONDUIT_SMC } conduit;
+static fdt_psci_t conduit;
 static volatile bool probing;
 
 void arm32_exit_init(const fdt_t *f)
 {
-    const char *m = fdt_prop_str(f, fdt_path(f, "/psci"), "method");
-    if (m && m[0] == 'h' && m[1] == 'v' && m[2] == 'c' && !m[3])
-        conduit = CONDUIT_HVC;
-    else if (m && m[0] == 's' && m[1] == 'm' && m[2] == 'c' && !m[3])
-        conduit = CONDUIT_SMC;
+    conduit = fdt_arm_psci(f);
 }
 
 bool arm32_semihost_trap(arm32_frame_t *frame)
@@ -49,10 +46,10 @@ static void semihost_exit(int code)
 static void psci_off(void)
 {
     register uint32_t r0 __asm__("r0") = PSCI_SYSTEM_OFF;
-    if (conduit == CONDUIT_HVC)
+    if (conduit == FDT_PSCI_HVC)
         __asm__ volatile(".arch_extension virt\n hvc #0"
                          : "+r"(r0)::"r1", "r2", "r3", "memory");
-    else if (conduit == CONDUIT_SMC)
+    else if (conduit == FDT_PSCI_SMC)
         __asm__ volatile(".arch_extension sec\n smc #0"
                          : "+r"(r0)::"r1", "r2", "r3", "memory");
 }

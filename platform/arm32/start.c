@@ -12,6 +12,7 @@
 #include "mote/kapp.h"
 #include "mote/printk.h"
 #include "platform/arm32/arm32.h"
+#include "platform/shared/fdt_arm.h"
 #include "platform/shared/gic.h"
 #include "platform/shared/pl011.h"
 
@@ -25,70 +26,6 @@ static uint32_t entry_mode;
 void platform_console_write(const char *s, size_t n)
 {
     pl011_write(s, n);
-}
-
-/* GIC INTID of interrupt (index) of (node), its trigger type in (*edge);
- * false if the node has none or it is not a GIC interrupt. */
-static bool node_gic_irq(const fdt_t *f, int node, uint32_t index,
-                         unsigned *irq, bool *edge)
-{
-    uint32_t c[3];
-    for (uint32_t i = 0; i < 3; i++)
-        if (fdt_prop_u32(f, node, "interrupts", 3 * index + i, &c[i]))
-            return false;
-    return gic_fdt_irq(c, irq, edge);
-}
-
-/* A device window the 32-bit identity map can reach: below 4 GiB. */
-static bool reg32(const fdt_t *f, int node, uint32_t i, uintptr_t *base)
-{
-    uint64_t b, size;
-    if (fdt_reg(f, node, i, &b, &size) != KERR_OK || b > UINT32_MAX)
-        return false;
-    *base = (uintptr_t)b;
-    return true;
-}
-
-static void console_init(const fdt_t *f)
-{
-    const char *out = fdt_prop_str(f, fdt_path(f, "/chosen"), "stdout-path");
-    int u = out ? fdt_path(f, out) : FDT_NONE;
-    if (u == FDT_NONE || !fdt_prop_has_str(f, u, "compatible", "arm,pl011"))
-        u = fdt_find_compatible(f, FDT_NONE, "arm,pl011");
-    uintptr_t base;
-    if (u != FDT_NONE && reg32(f, u, 0, &base))
-        pl011_init(base);
-}
-
-/* GICv2 (virt's default) or GICv3 (gic-version=3, which KVM hosts without
- * GICv2 emulation need): reg 0 is the distributor, reg 1 the CPU
- * interface (v2) or the first redistributor region (v3). */
-static void gic_init_fdt(const fdt_t *f)
-{
-    bool v3 = false;
-    int g = fdt_find_compatible(f, FDT_NONE, "arm,cortex-a15-gic");
-    if (g == FDT_NONE)
-        g = fdt_find_compatible(f, FDT_NONE, "arm,gic-400");
-    if (g == FDT_NONE)
-        v3 = (g = fdt_find_compatible(f, FDT_NONE, "arm,gic-v3")) != FDT_NONE;
-    uintptr_t d, c;
-    if (g == FDT_NONE || !reg32(f, g, 0, &d) || !reg32(f, g, 1, &c))
-        kpanic("no GICv2 or GICv3 below 4 GiB in the device tree");
-    if (v3)
-        gic_init_v3(d, c);
-    else
-        gic_init(d, c);
-}
-
-/* The virtual timer's PPI: third entry of the architected timer node. */
-static unsigned timer_irq(const fdt_t *f)
-{
-    int t = fdt_find_compatible(f, FDT_NONE, "arm,armv7-timer");
-    unsigned irq;
-    bool edge;
-    if (t == FDT_NONE || !node_gic_irq(f, t, 2, &irq, &edge))
-        return 27; /* the architected default (PPI 11) */
-    return irq;
 }
 
 static const void *find_dtb(uint32_t r2)
@@ -106,10 +43,10 @@ _Noreturn void arm32_start(uint32_t r2, uint32_t mode)
     if (fdt_init(&arm32_fdt, dtb, DTB_MAX) != KERR_OK)
         kpanic("no valid device tree (r2=%#x, RAM start)", (unsigned)r2);
     arm32_mmu_init(&arm32_fdt);
-    console_init(&arm32_fdt);
+    fdt_arm_console(&arm32_fdt);
     arm32_exit_init(&arm32_fdt);
-    gic_init_fdt(&arm32_fdt);
-    arm32_timer_init(timer_irq(&arm32_fdt));
+    fdt_arm_gic(&arm32_fdt);
+    arm32_timer_init(fdt_arm_timer_irq(&arm32_fdt));
     kmain(fdt_bootargs(&arm32_fdt));
 }
 

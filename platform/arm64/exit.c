@@ -10,6 +10,7 @@
  * the FDT's /psci node names.
  */
 #include "kernel/platform.h"
+#include "platform/shared/fdt_arm.h"
 #include "platform/arm64/arm64.h"
 
 #define PSCI_SYSTEM_OFF 0x84000008u
@@ -17,16 +18,12 @@
 #define ADP_STOPPED_APPLICATION_EXIT 0x20026u
 #define HLT_F000 0xd45e0000u /* hlt #0xf000, the A64 semihosting trap */
 
-static enum { CONDUIT_NONE, CONDUIT_HVC, CONDUIT_SMC } conduit;
+static fdt_psci_t conduit;
 static volatile bool probing;
 
 void arm64_exit_init(const fdt_t *f)
 {
-    const char *m = fdt_prop_str(f, fdt_path(f, "/psci"), "method");
-    if (m && m[0] == 'h' && m[1] == 'v' && m[2] == 'c' && !m[3])
-        conduit = CONDUIT_HVC;
-    else if (m && m[0] == 's' && m[1] == 'm' && m[2] == 'c' && !m[3])
-        conduit = CONDUIT_SMC;
+    conduit = fdt_arm_psci(f);
 }
 
 bool arm64_semihost_trap(arm64_frame_t *frame)
@@ -50,9 +47,9 @@ static void semihost_exit(int code)
 static void psci_off(void)
 {
     register uint64_t x0 __asm__("x0") = PSCI_SYSTEM_OFF;
-    if (conduit == CONDUIT_HVC)
+    if (conduit == FDT_PSCI_HVC)
         __asm__ volatile("hvc #0" : "+r"(x0)::"x1", "x2", "x3", "memory");
-    else if (conduit == CONDUIT_SMC)
+    else if (conduit == FDT_PSCI_SMC)
         __asm__ volatile("smc #0" : "+r"(x0)::"x1", "x2", "x3", "memory");
 }
 

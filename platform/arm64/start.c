@@ -12,6 +12,7 @@
 #include "mote/kapp.h"
 #include "mote/printk.h"
 #include "platform/arm64/arm64.h"
+#include "platform/shared/fdt_arm.h"
 #include "platform/shared/gic.h"
 #include "platform/shared/pl011.h"
 
@@ -23,60 +24,6 @@ fdt_t arm64_fdt;
 static uint64_t entry_el;
 
 void platform_console_write(const char *s, size_t n) { pl011_write(s, n); }
-
-/* GIC INTID of interrupt (index) of (node) (3-cell GIC specifiers). */
-static bool fdt_gic_irq(const fdt_t *f, int node, uint32_t index, unsigned *irq,
-                        bool *edge)
-{
-    uint32_t c[3];
-    for (uint32_t i = 0; i < 3; i++)
-        if (fdt_prop_u32(f, node, "interrupts", 3 * index + i, &c[i]))
-            return false;
-    return gic_fdt_irq(c, irq, edge);
-}
-
-static void console_init(const fdt_t *f)
-{
-    const char *out = fdt_prop_str(f, fdt_path(f, "/chosen"), "stdout-path");
-    int u = out ? fdt_path(f, out) : FDT_NONE;
-    if (u == FDT_NONE || !fdt_prop_has_str(f, u, "compatible", "arm,pl011"))
-        u = fdt_find_compatible(f, FDT_NONE, "arm,pl011");
-    uint64_t base, size;
-    if (u != FDT_NONE && fdt_reg(f, u, 0, &base, &size) == KERR_OK)
-        pl011_init((uintptr_t)base);
-}
-
-/* GICv2 (virt's default) or GICv3 (gic-version=3, KVM on most hosts):
- * reg 0 is the distributor, reg 1 the CPU interface (v2) or the first
- * redistributor region (v3). */
-static void gic_init_fdt(const fdt_t *f)
-{
-    bool v3 = false;
-    int g = fdt_find_compatible(f, FDT_NONE, "arm,cortex-a15-gic");
-    if (g == FDT_NONE)
-        g = fdt_find_compatible(f, FDT_NONE, "arm,gic-400");
-    if (g == FDT_NONE)
-        v3 = (g = fdt_find_compatible(f, FDT_NONE, "arm,gic-v3")) != FDT_NONE;
-    uint64_t d, c, size;
-    if (g == FDT_NONE || fdt_reg(f, g, 0, &d, &size) ||
-        fdt_reg(f, g, 1, &c, &size))
-        kpanic("no GICv2 or GICv3 in the device tree");
-    if (v3)
-        gic_init_v3((uintptr_t)d, (uintptr_t)c);
-    else
-        gic_init((uintptr_t)d, (uintptr_t)c);
-}
-
-/* The virtual timer's PPI: third entry of the architected timer node. */
-static unsigned timer_irq(const fdt_t *f)
-{
-    int t = fdt_find_compatible(f, FDT_NONE, "arm,armv8-timer");
-    unsigned irq;
-    bool edge;
-    if (t == FDT_NONE || !fdt_gic_irq(f, t, 2, &irq, &edge))
-        return 27; /* the architected default (PPI 11) */
-    return irq;
-}
 
 /* Runs with the MMU off: x0 is 8-byte aligned by the boot protocol, so
  * the header reads are aligned. */
@@ -96,10 +43,10 @@ _Noreturn void arm64_start(void *x0, uint64_t el)
     if (fdt_init(&arm64_fdt, dtb, DTB_MAX) != KERR_OK)
         kpanic("no valid device tree (x0=%p, RAM start)", x0);
     arm64_mmu_map_ram(&arm64_fdt);
-    console_init(&arm64_fdt);
+    fdt_arm_console(&arm64_fdt);
     arm64_exit_init(&arm64_fdt);
-    gic_init_fdt(&arm64_fdt);
-    arm64_timer_init(timer_irq(&arm64_fdt));
+    fdt_arm_gic(&arm64_fdt);
+    arm64_timer_init(fdt_arm_timer_irq(&arm64_fdt));
     kmain(fdt_bootargs(&arm64_fdt));
 }
 
