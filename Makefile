@@ -33,6 +33,22 @@ override APP := sbx
 override ARGS :=
 endif
 
+# The QEMU arguments every bare-metal platform shares: virtio-net on user
+# networking (host 127.0.0.1:PORT forwarded to guest port 8080) or an
+# existing TAP device (NET=tap:IFNAME), virtio-blk on DRIVE, virtio-rng;
+# over virtio-mmio (virtio-*-device, modern registers unless MMIO_LEGACY=1)
+# or, with USE_PCI=1, virtio-pci (no option ROM: nothing here boots from
+# the NIC). A platform's PLAT_RUN adds the machine, CPU and exit device.
+, := ,
+MMIO_LEGACY ?= 0
+QEMU_EXTRA ?=
+VIRTIO_BUS = $(if $(filter 1,$(USE_PCI)),pci,device)
+QEMU_NETDEV = $(if $(filter tap:%,$(NET)),-netdev tap$(,)id=n0$(,)ifname=$(NET:tap:%=%)$(,)script=no$(,)downscript=no,-netdev user$(,)id=n0$(,)hostfwd=udp:127.0.0.1:$(PORT)-:8080)
+QEMU_VIRTIO = $(if $(filter 1,$(USE_PCI) $(MMIO_LEGACY)),,-global virtio-mmio.force-legacy=false) \
+  $(QEMU_NETDEV) -device virtio-net-$(VIRTIO_BUS),netdev=n0$(if $(filter 1,$(USE_PCI)),$(,)romfile=) \
+  -drive file=$(DRIVE),format=raw,if=none,id=d0 -device virtio-blk-$(VIRTIO_BUS),drive=d0 \
+  -device virtio-rng-$(VIRTIO_BUS)
+
 CC       := clang
 OBJDIR   := $(BUILD)/$(PLATFORM)
 # One directory per app; an APP path outside apps/ (../tests/qemu/devcheck)

@@ -8,7 +8,6 @@
 ARM32_CPU ?= cortex-a15
 ARM32_GIC ?=
 SEMIHOSTING ?= 1
-MMIO_LEGACY ?= 0
 
 PLAT_SRCS := $(wildcard platform/arm32/*.c platform/arm32/*.S) \
              platform/shared/fdt.c platform/shared/fdt_arm.c platform/shared/fdt_pci.c \
@@ -40,13 +39,6 @@ PLAT_DEPS := qemu
 # LPAE), out of reach of our 32-bit identity map.
 # KVM: only on an arm64 host whose CPU runs AArch32 at EL1 (aarch64=off).
 ARM32_ACCEL = $(if $(filter kvm,$(ACCEL)),-accel kvm -cpu host$(,)aarch64=off,-accel tcg -cpu $(ARM32_CPU))
-ARM32_NETDEV = $(if $(filter tap:%,$(NET)),-netdev tap$(,)id=n0$(,)ifname=$(NET:tap:%=%)$(,)script=no$(,)downscript=no,-netdev user$(,)id=n0$(,)hostfwd=udp:127.0.0.1:$(PORT)-:8080)
-ARM32_DEV = $(if $(filter 1,$(USE_PCI)),pci,device)
-, := ,
 PLAT_RUN = qemu-system-arm -machine virt$(,)highmem=off$(if $(ARM32_GIC),$(,)gic-version=$(ARM32_GIC)) $(ARM32_ACCEL) -m 256M -nographic -no-reboot -nic none \
   $(if $(filter 1,$(SEMIHOSTING)),-semihosting-config enable=on$(,)target=native) \
-  $(if $(filter 1,$(USE_PCI) $(MMIO_LEGACY)),,-global virtio-mmio.force-legacy=false) \
-  -kernel $(KERNEL) -append "$(BOOT_ARGS)" \
-  -device virtio-rng-$(ARM32_DEV) \
-  -drive file=$(DRIVE)$(,)format=raw$(,)if=none$(,)id=d0 -device virtio-blk-$(ARM32_DEV)$(,)drive=d0 \
-  $(ARM32_NETDEV) -device virtio-net-$(ARM32_DEV)$(,)netdev=n0 $(QEMU_EXTRA)
+  $(QEMU_VIRTIO) -kernel $(KERNEL) -append "$(BOOT_ARGS)" $(QEMU_EXTRA)

@@ -1,7 +1,6 @@
 # arm64: QEMU -machine virt, -kernel ELF at EL1 (docs/arm64.md).
 ARM64_CPU ?= cortex-a53
 SEMIHOSTING ?= 1
-MMIO_LEGACY ?= 0
 
 PLAT_SRCS := $(wildcard platform/arm64/*.c platform/arm64/*.S) \
              platform/shared/fdt.c platform/shared/fdt_arm.c platform/shared/fdt_pci.c \
@@ -29,16 +28,9 @@ ARM64_KVM_OK = $(shell test "$$(uname -m)" = aarch64 -a -r /dev/kvm -a -w /dev/k
 ARM64_ACCEL_USE = $(or $(ACCEL),$(ARM64_KVM_OK),tcg)
 ARM64_GIC = $(or $(GIC),$(if $(filter kvm,$(ARM64_ACCEL_USE)),host))
 ARM64_ACCEL = $(if $(filter kvm,$(ARM64_ACCEL_USE)),-accel kvm -cpu host,-accel tcg -cpu $(ARM64_CPU))
-ARM64_NETDEV = $(if $(filter tap:%,$(NET)),-netdev tap$(,)id=n0$(,)ifname=$(NET:tap:%=%)$(,)script=no$(,)downscript=no,-netdev user$(,)id=n0$(,)hostfwd=udp:127.0.0.1:$(PORT)-:8080)
-ARM64_DEV = $(if $(filter 1,$(USE_PCI)),pci,device)
-, := ,
 # -nic none: virt would otherwise add a default NIC whenever the command
 # has no -netdev (a test that strips the devices wants none at all).
 PLAT_RUN = qemu-system-aarch64 -machine virt$(if $(ARM64_GIC),$(,)gic-version=$(ARM64_GIC)) $(ARM64_ACCEL) \
   -m 256M -nographic -no-reboot -nic none \
   $(if $(filter 1,$(SEMIHOSTING)),-semihosting-config enable=on$(,)target=native) \
-  $(if $(filter 1,$(USE_PCI) $(MMIO_LEGACY)),,-global virtio-mmio.force-legacy=false) \
-  -kernel $(KERNEL) -append "$(BOOT_ARGS)" \
-  -device virtio-rng-$(ARM64_DEV) \
-  -drive if=none,id=d0,format=raw,file=$(DRIVE) -device virtio-blk-$(ARM64_DEV),drive=d0 \
-  $(ARM64_NETDEV) -device virtio-net-$(ARM64_DEV),netdev=n0
+  $(QEMU_VIRTIO) -kernel $(KERNEL) -append "$(BOOT_ARGS)" $(QEMU_EXTRA)

@@ -26,18 +26,5 @@ PLAT_LDFLAGS := -T platform/riscv/link.ld --defsym=RISCV_BASE=$(RV_BASE) \
                 -z noexecstack
 PLAT_DEPS := qemu
 
-# QEMU: virtio-*-device (virtio-mmio, modern registers unless
-# MMIO_LEGACY=1) or, with USE_PCI=1, virtio-*-pci on the ECAM host bridge.
-MMIO_LEGACY ?= 0
-QEMU_EXTRA ?=
-RV_, := ,
-RV_DEV = $(if $(filter 1,$(USE_PCI)),pci,device)
-RV_NETDEV = $(if $(filter tap:%,$(NET)),-netdev tap$(RV_,)id=n0$(RV_,)ifname=$(NET:tap:%=%)$(RV_,)script=no$(RV_,)downscript=no,-netdev user$(RV_,)id=n0$(RV_,)hostfwd=udp:127.0.0.1:$(PORT)-:8080)
-RV_LEGACY = $(if $(filter 1,$(USE_PCI) $(MMIO_LEGACY)),,-global virtio-mmio.force-legacy=false)
 PLAT_RUN = $(RV_QEMU) -machine virt -m 256M -nographic -no-reboot \
-  -bios $(RV_BIOS) -kernel $(KERNEL) -append "$(BOOT_ARGS)" \
-  $(RV_LEGACY) \
-  $(RV_NETDEV) -device virtio-net-$(RV_DEV),netdev=n0 \
-  -drive file=$(DRIVE),format=raw,if=none,id=d0 \
-  -device virtio-blk-$(RV_DEV),drive=d0 \
-  -device virtio-rng-$(RV_DEV) $(QEMU_EXTRA)
+  -bios $(RV_BIOS) $(QEMU_VIRTIO) -kernel $(KERNEL) -append "$(BOOT_ARGS)" $(QEMU_EXTRA)

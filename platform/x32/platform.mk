@@ -22,17 +22,9 @@ PLAT_LINK_DEPS := platform/x32/link.ld
 PLAT_DEPS := qemu
 
 X32_ACCEL = $(or $(ACCEL),tcg)
-X32_NET = $(if $(filter tap:%,$(NET)),-netdev tap$(comma)id=n0$(comma)ifname=$(NET:tap:%=%)$(comma)script=no$(comma)downscript=no,-netdev user$(comma)id=n0$(comma)hostfwd=udp:127.0.0.1:$(PORT)-:8080)
-X32_DEV = $(if $(filter 1,$(USE_PCI)),pci,device)
 X32_MACHINE = $(if $(filter 1,$(USE_PCI)),q35,microvm)
-X32_LEGACY = $(if $(filter 1,$(USE_PCI)),,-global virtio-mmio.force-legacy=false)
-comma := ,
 
 PLAT_RUN = qemu-system-i386 -machine $(X32_MACHINE) -accel $(X32_ACCEL) \
   -cpu qemu32,pni=off -m 128M -nographic -serial mon:stdio -no-reboot \
-  -device isa-debug-exit,iobase=0xf4,iosize=0x04 $(X32_LEGACY) \
-  $(X32_NET) -device virtio-net-$(X32_DEV),netdev=n0$(if $(filter 1,$(USE_PCI)),$(comma)romfile=) \
-  -drive file=$(DRIVE),format=raw,if=none,id=d0 \
-  -device virtio-blk-$(X32_DEV),drive=d0 \
-  -device virtio-rng-$(X32_DEV) \
-  -kernel $(KERNEL) -append "$(BOOT_ARGS)"
+  -device isa-debug-exit,iobase=0xf4,iosize=0x04 $(QEMU_VIRTIO) \
+  -kernel $(KERNEL) -append "$(BOOT_ARGS)" $(QEMU_EXTRA)

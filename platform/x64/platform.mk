@@ -25,20 +25,10 @@ PLAT_LDFLAGS := -nostdlib -static -T platform/x64/link.ld --gc-sections \
 PLAT_LINK_DEPS := platform/x64/link.ld
 PLAT_DEPS := qemu
 
-MMIO_LEGACY ?= 0
-QEMU_EXTRA ?=
 X64_ACCEL = $(or $(ACCEL),$(shell test -r /dev/kvm -a -w /dev/kvm && echo kvm || echo tcg))
-X64_NET = $(if $(filter tap:%,$(NET)),-netdev tap$(comma)id=n0$(comma)ifname=$(NET:tap:%=%)$(comma)script=no$(comma)downscript=no,-netdev user$(comma)id=n0$(comma)hostfwd=udp:127.0.0.1:$(PORT)-:8080)
-X64_DEV = $(if $(filter 1,$(USE_PCI)),pci,device)
 X64_MACHINE = $(if $(filter 1,$(USE_PCI)),q35,microvm)
-X64_LEGACY = $(if $(filter 1,$(USE_PCI)),,$(if $(filter 1,$(MMIO_LEGACY)),,-global virtio-mmio.force-legacy=false))
-comma := ,
 
 PLAT_RUN = qemu-system-x86_64 -machine $(X64_MACHINE) -accel $(X64_ACCEL) \
   -cpu qemu64,pni=off -m 128M -nographic -serial mon:stdio -no-reboot \
-  -device isa-debug-exit,iobase=0xf4,iosize=0x04 $(X64_LEGACY) \
-  $(X64_NET) -device virtio-net-$(X64_DEV),netdev=n0$(if $(filter 1,$(USE_PCI)),$(comma)romfile=) \
-  -drive file=$(DRIVE),format=raw,if=none,id=d0 \
-  -device virtio-blk-$(X64_DEV),drive=d0 \
-  -device virtio-rng-$(X64_DEV) \
+  -device isa-debug-exit,iobase=0xf4,iosize=0x04 $(QEMU_VIRTIO) \
   -kernel $(KERNEL) -append "$(BOOT_ARGS)" $(QEMU_EXTRA)
