@@ -3,8 +3,9 @@
 #   make net-unit-test   tests/unit/net_*.c under ASan/UBSan on the fake
 #                        platform (the same binaries `make unit-test` runs).
 #   make net-fuzz-short  libFuzzer on frames, DHCP and DNS (NET_FUZZ_SECS).
-#   make net-test        the hosted build on a TAP device in a network
-#                        namespace against ping, socat and dnsmasq (root).
+#   make net-test        hosted, x64 and arm64 kernels, each on a TAP device
+#                        in a network namespace, against ping, socat and
+#                        dnsmasq (root; NET_PLATFORMS=hosted picks some).
 # Each ends with "N passed, N failed[, N skipped]".
 
 NET_UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/net_*.c))
@@ -23,15 +24,23 @@ net-unit-test:
 	  if [ $$rc -ne 0 ] && [ $$f -eq 0 ]; then echo "FAIL $$t: exit $$rc"; bad=$$((bad+1)); fi; \
 	done; echo "$$ok passed, $$bad failed"
 
-# --- net-test: real peers in a network namespace (tests/net/net_test.py).
-# Two hosted kernels: apps/echo, and the control app tests/net/netapp.c
-# built as APP=nettest (its one source given on the command line).
-# The test starts them with the platform's own command (make print-run).
+# --- net-test: real peers in network namespaces (tests/net/net_test.py).
+# Every scenario runs on each of NET_PLATFORMS: the hosted build on a TAP
+# device, and the x64 (microvm) and arm64 (virt) VMs on a TAP device, QEMU
+# started inside the namespace. Two kernels per platform: apps/echo, and
+# the control app tests/net/netapp.c built as APP=nettest (its one source
+# given on the command line). The test starts them with the platform's own
+# command (make print-run). NET_ACCEL: the VMs' accelerator (tcg or kvm).
+# NET_PLATFORMS may also name x64-pci and arm64-pci (USE_PCI=1).
+NET_PLATFORMS ?= hosted x64 arm64
+NET_ACCEL     ?= tcg
 .PHONY: net-test
 net-test:
-	@$(MAKE) --no-print-directory -s PLATFORM=hosted APP=echo kernel
-	@$(MAKE) --no-print-directory -s PLATFORM=hosted APP=nettest \
-	    APP_SRCS=tests/net/netapp.c kernel
+	@for p in $(NET_PLATFORMS); do \
+	  $(MAKE) --no-print-directory -s PLATFORM=$${p%-pci} APP=echo kernel && \
+	  $(MAKE) --no-print-directory -s PLATFORM=$${p%-pci} APP=nettest \
+	      APP_SRCS=tests/net/netapp.c kernel || exit 1; \
+	done
 	@if [ "$$(id -u)" != 0 ]; then \
 	  echo "SKIP net-test: needs root for network namespaces and TAP"; \
 	  echo "0 passed, 0 failed, 1 skipped"; \
@@ -39,7 +48,8 @@ net-test:
 	  echo "SKIP net-test: no /dev/net/tun"; \
 	  echo "0 passed, 0 failed, 1 skipped"; \
 	else \
-	  python3 tests/net/net_test.py; \
+	  python3 tests/net/net_test.py --accel $(NET_ACCEL) \
+	      --platform "$$(echo $(NET_PLATFORMS) | tr ' ' ,)"; \
 	fi
 
 # --- net-fuzz-short: libFuzzer + ASan/UBSan over the stack on the fake

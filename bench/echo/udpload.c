@@ -1,12 +1,14 @@
 /* udpload: a UDP echo load generator for mote's benchmarks.
  *
- *   udpload latency PORT COUNT SIZE    -> "p50_us=.. p99_us=.. lost=.."
- *   udpload rate PORT WINDOW SECONDS SIZE -> "dgram_per_s=.. lost=.."
+ *   udpload latency PORT COUNT SIZE [HOST]    -> "p50_us=.. p99_us=.. lost=.."
+ *   udpload rate PORT WINDOW SECONDS SIZE [HOST] -> "dgram_per_s=.. lost=.."
  *
  * Latency: COUNT sequential round trips, one datagram in flight.
  * Rate: WINDOW datagrams kept in flight for SECONDS; a datagram not
  * answered within 200 ms counts as lost and is replaced, so a dropping
- * server slows the rate instead of stalling the run. Loopback only.
+ * server slows the rate instead of stalling the run. HOST (an IPv4
+ * address) defaults to 127.0.0.1; bench/net gives a guest's address in a
+ * network namespace.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -26,11 +28,16 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+static const char *host = "127.0.0.1";
+
 static int connect_to(int port)
 {
     int fd = socket(AF_INET, SOCK_DGRAM, 0);
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
+        fprintf(stderr, "udpload: bad host %s\n", host);
+        exit(2);
+    }
     if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
         perror("udpload: socket");
         exit(1);
@@ -116,10 +123,17 @@ static int rate(int port, int window, double seconds, int size)
 
 int main(int argc, char **argv)
 {
-    if (argc == 5 && !strcmp(argv[1], "latency"))
+    if ((argc == 5 || argc == 6) && !strcmp(argv[1], "latency")) {
+        if (argc == 6)
+            host = argv[5];
         return latency(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
-    if (argc == 6 && !strcmp(argv[1], "rate"))
+    }
+    if ((argc == 6 || argc == 7) && !strcmp(argv[1], "rate")) {
+        if (argc == 7)
+            host = argv[6];
         return rate(atoi(argv[2]), atoi(argv[3]), atof(argv[4]), atoi(argv[5]));
-    fprintf(stderr, "usage: udpload latency PORT COUNT SIZE | rate PORT WINDOW SECONDS SIZE\n");
+    }
+    fprintf(stderr, "usage: udpload latency PORT COUNT SIZE [HOST] | "
+                    "rate PORT WINDOW SECONDS SIZE [HOST]\n");
     return 2;
 }

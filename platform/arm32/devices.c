@@ -1,10 +1,9 @@
 /* mote arm32: devices from the FDT, served by drivers/virtio.
  *
  * platform/shared/fdt_virtio.c finds the virtio-mmio windows and the PCIe
- * bridge; this file supplies the GIC side: a 3-cell arm,gic specifier
- * becomes an INTID (virtio-mmio SPIs are edge-triggered on virt, PCI INTx
- * level-triggered, swizzled over four SPIs) and a found device's line is
- * routed to virtio_irq. No MSI yet: platform_msi_alloc says so, and
+ * bridge; platform/shared/fdt_arm.c translates GIC specifiers and routes
+ * each found device's line, level-triggered, to virtio_irq (PCI INTx is
+ * swizzled over four SPIs). No MSI yet: platform_msi_alloc says so, and
  * virtio-pci falls back to INTx (virt's GICv2m frame would add it).
  * 32-bit: every window must lie below 4 GiB. With QEMU's default
  * highmem=on the ECAM does not (it sits at 256 GiB, next to a 64-bit
@@ -14,29 +13,16 @@
 #include "kernel/platform.h"
 #include "mote/printk.h"
 #include "platform/arm32/arm32.h"
+#include "platform/shared/fdt_arm.h"
 #include "platform/shared/fdt_virtio.h"
 #include "platform/shared/gic.h"
 
 #define LIMIT (1ull << 32)
 
-static bool gic_translate(const fdt_t *f, int ctrl, const uint32_t *spec,
-                          uint32_t n, unsigned *line, bool *edge)
-{
-    (void)f, (void)ctrl; /* virt has one interrupt controller, the GIC */
-    return n == 3 && gic_fdt_irq(spec, line, edge);
-}
-
-static void route(unsigned line, bool edge)
-{
-    gic_enable(line, edge, virtio_irq);
-}
-
-static const fdt_virtio_irq_t gic_irqs = {gic_translate, route};
-
 void arm32_devices_init(const fdt_t *f)
 {
-    unsigned m = fdt_virtio_mmio(f, &gic_irqs, LIMIT);
-    unsigned p = fdt_virtio_pci(f, &gic_irqs, LIMIT);
+    unsigned m = fdt_virtio_mmio(f, &fdt_arm_virtio_irq, LIMIT);
+    unsigned p = fdt_virtio_pci(f, &fdt_arm_virtio_irq, LIMIT);
     if (!p &&
         fdt_find_compatible(f, FDT_NONE, "pci-host-ecam-generic") != FDT_NONE)
         printk(KLOG_WARN, "arm32: no PCI (run with -machine virt,highmem=off)");

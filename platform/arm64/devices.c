@@ -18,6 +18,7 @@
 #include "kernel/platform.h"
 #include "mote/printk.h"
 #include "platform/arm64/arm64.h"
+#include "platform/shared/fdt_arm.h"
 #include "platform/shared/fdt_virtio.h"
 #include "platform/shared/gic.h"
 
@@ -56,26 +57,11 @@ int platform_msi_alloc(uint64_t *addr, uint32_t *data)
     return (int)line;
 }
 
-/* A 3-cell GIC specifier of any controller that declares 3 cells. */
-static bool gic_translate(const fdt_t *f, int ctrl, const uint32_t *spec,
-                          uint32_t n, unsigned *line, bool *edge)
-{
-    (void)f, (void)ctrl;
-    return n == 3 && gic_fdt_irq(spec, line, edge);
-}
-
-static void gic_route(unsigned line, bool edge)
-{
-    gic_enable(line, edge, virtio_irq);
-}
-
-static const fdt_virtio_irq_t gic_irq = {gic_translate, gic_route};
-
 void arm64_devices_init(const fdt_t *f)
 {
     v2m_init(f);
-    unsigned m = fdt_virtio_mmio(f, &gic_irq, MAPPED);
-    unsigned p = fdt_virtio_pci(f, &gic_irq, MAPPED);
+    unsigned m = fdt_virtio_mmio(f, &fdt_arm_virtio_irq, MAPPED);
+    unsigned p = fdt_virtio_pci(f, &fdt_arm_virtio_irq, MAPPED);
     printk(KLOG_INFO, "arm64: %u virtio-mmio devices, %u PCI functions", m, p);
     virtio_start();
 }

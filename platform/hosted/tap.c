@@ -131,6 +131,11 @@ void hosted_tap_init(const char *ifname, const char *mac)
     snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", ifname);
     if (ioctl(fd, TUNSETIFF, &ifr) < 0)
         hosted_die("cannot attach to TAP device %s: %s", ifname, strerror(errno));
+    /* No offloads: a TAP device keeps those a previous user (a QEMU with a
+     * Linux guest) switched on, and the host would then hand us UDP with
+     * unfinished checksums, which the stack rightly drops. */
+    if (ioctl(fd, TUNSETOFFLOAD, 0) < 0)
+        hosted_die("cannot reset offloads of TAP device %s: %s", ifname, strerror(errno));
     tap.watch.fd = fd;
     tap.watch.handler = tap_event;
     tap.writable = 1;

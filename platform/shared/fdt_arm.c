@@ -1,7 +1,9 @@
 /* mote: ARM virt machine discovery shared by arm64 and arm32 (fdt_arm.h). */
 #include "lib/kstring.h"
 #include "mote/printk.h"
+#include "drivers/virtio/virtio.h"
 #include "platform/shared/fdt_arm.h"
+#include "platform/shared/fdt_virtio.h"
 #include "platform/shared/gic.h"
 #include "platform/shared/pl011.h"
 
@@ -60,6 +62,21 @@ unsigned fdt_arm_timer_irq(const fdt_t *f)
             return 27;
     return gic_fdt_irq(c, &irq, &edge) ? irq : 27;
 }
+
+static bool gic_translate(const fdt_t *f, int ctrl, const uint32_t *spec,
+                          uint32_t n, unsigned *line, bool *edge)
+{
+    (void)f, (void)ctrl; /* virt has one interrupt controller, the GIC */
+    return n == 3 && gic_fdt_irq(spec, line, edge);
+}
+
+static void gic_route(unsigned line, bool edge)
+{
+    (void)edge; /* see fdt_arm.h: virtio lines are level */
+    gic_enable(line, false, virtio_irq);
+}
+
+const fdt_virtio_irq_t fdt_arm_virtio_irq = {gic_translate, gic_route};
 
 fdt_psci_t fdt_arm_psci(const fdt_t *f)
 {

@@ -20,6 +20,14 @@ void fdt_arm_gic(const fdt_t *f);
 /* INTID of the architected timer's virtual-timer PPI (27 if unlisted). */
 unsigned fdt_arm_timer_irq(const fdt_t *f);
 
+/* Interrupt translation for fdt_virtio.c on the GIC: a 3-cell specifier
+ * becomes an INTID, and a found device's line is routed to virtio_irq,
+ * always level-triggered. (QEMU's device tree calls virtio-mmio SPIs
+ * edge-triggered, but the device holds its line high until the guest
+ * acknowledges it; taken as an edge, an interrupt that arrives while the
+ * line is still high from the last one is lost for good.) */
+extern const struct fdt_virtio_irq fdt_arm_virtio_irq;
+
 /* How /psci says to call the firmware. */
 fdt_psci_t fdt_arm_psci(const fdt_t *f);
 

@@ -1,5 +1,5 @@
-/* The application the TAP/netns tests boot (tests/net/run.sh): UDP echo on
- * port 8080, like apps/echo, plus a control port 8081 that drives the
+/* The application the TAP/netns tests boot (tests/net/net_test.py): UDP
+ * echo on port 8080, like apps/echo, plus a control port 8081 that drives the
  * stack from outside. One datagram per command, one reply each:
  *
  *   resolve NAME     -> "ok A.B.C.D ttl N" or "err KERR_..." (KOP_DNS_RESOLVE)
