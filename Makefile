@@ -34,7 +34,8 @@ override ARGS :=
 endif
 
 # The QEMU arguments every bare-metal platform shares: virtio-net on user
-# networking (host 127.0.0.1:PORT forwarded to guest port 8080) or an
+# networking (host 127.0.0.1:PORT forwarded to the app's port, APP_PORT:
+# 8080 unless apps/<app>/app.mk says otherwise) or an
 # existing TAP device (NET=tap:IFNAME), virtio-blk on DRIVE, virtio-rng;
 # over virtio-mmio (virtio-*-device, modern registers unless MMIO_LEGACY=1)
 # or, with USE_PCI=1, virtio-pci (no option ROM: nothing here boots from
@@ -43,7 +44,7 @@ endif
 MMIO_LEGACY ?= 0
 QEMU_EXTRA ?=
 VIRTIO_BUS = $(if $(filter 1,$(USE_PCI)),pci,device)
-QEMU_NETDEV = $(if $(filter tap:%,$(NET)),-netdev tap$(,)id=n0$(,)ifname=$(NET:tap:%=%)$(,)script=no$(,)downscript=no,-netdev user$(,)id=n0$(,)hostfwd=udp:127.0.0.1:$(PORT)-:8080)
+QEMU_NETDEV = $(if $(filter tap:%,$(NET)),-netdev tap$(,)id=n0$(,)ifname=$(NET:tap:%=%)$(,)script=no$(,)downscript=no,-netdev user$(,)id=n0$(,)hostfwd=udp:127.0.0.1:$(PORT)-:$(APP_PORT))
 QEMU_VIRTIO = $(if $(filter 1,$(USE_PCI) $(MMIO_LEGACY)),,-global virtio-mmio.force-legacy=false) \
   $(QEMU_NETDEV) -device virtio-net-$(VIRTIO_BUS),netdev=n0$(if $(filter 1,$(USE_PCI)),$(,)romfile=) \
   -drive file=$(DRIVE),format=raw,if=none,id=d0 -device virtio-blk-$(VIRTIO_BUS),drive=d0 \
@@ -66,6 +67,10 @@ KCFLAGS := -std=c11 -ffreestanding -fno-common -fno-math-errno -O2 -g $(WARN) \
 # An app names the layers it links in apps/$(APP)/app.mk (APP_LAYERS),
 # so the echo kernel carries no KV store. Default: the network stack.
 APP_LAYERS  := net
+APP_PORT    := 8080
+ifdef SBX_APP  # a sandboxed app listens where its manifest's first udp grant says
+APP_PORT    := $(or $(shell sed -n 's/^ *grant udp \([0-9]*\) .*/\1/p' $(SBX_APP) 2>/dev/null | head -1),8080)
+endif
 -include apps/$(APP)/app.mk
 KERNEL_SRCS := $(wildcard kernel/*.c) $(wildcard crypto/*.c) \
                $(foreach l,$(APP_LAYERS),$(wildcard $(l)/*.c))

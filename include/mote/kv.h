@@ -39,7 +39,8 @@
  * Memory. The store never allocates on a request path. kv_open takes all
  * its memory once: from cfg.mem if given, else one kmem_alloc. The amount
  * is kv_mem_size(): the page cache (cache_pages x ~4.1 KiB), three bitmaps
- * of one bit per device page, and the pending-free ring (8 bytes an entry).
+ * of one bit per device page, the pending-free ring (16 bytes an entry) and
+ * ~40 KiB of fixed state (docs/kv.md, "Memory bounds").
  */
 #ifndef MOTE_KV_H
 #define MOTE_KV_H
@@ -49,16 +50,17 @@
 #include "mote/kwork.h"
 
 #define KV_PAGE_SIZE 4096
-#define KV_MAX_KEY 255             /* bytes */
-#define KV_MAX_VALUE (1u << 20)    /* bytes (the format allows ~4 MiB) */
-#define KV_MIN_CACHE 32            /* smallest page cache, in pages */
+#define KV_MAX_KEY   255        /* bytes */
+#define KV_MAX_VALUE (1u << 20) /* bytes (the format allows ~4 MiB) */
+#define KV_MIN_CACHE 32         /* smallest page cache, in pages */
 
 enum {
     KOP_KV_OPEN = (KOP_CLASS_KV << 8) + 0, /* kv_req_t: cfg */
     KOP_KV_GET = (KOP_CLASS_KV << 8) + 1,  /* kv_req_t: key, buf/cap -> vlen */
     KOP_KV_PUT = (KOP_CLASS_KV << 8) + 2,  /* kv_req_t: key, val/vlen */
     KOP_KV_DEL = (KOP_CLASS_KV << 8) + 3,  /* kv_req_t: key */
-    KOP_KV_SCAN = (KOP_CLASS_KV << 8) + 4, /* kv_req_t: key..end, buf/cap, count */
+    KOP_KV_SCAN =
+        (KOP_CLASS_KV << 8) + 4, /* kv_req_t: key..end, buf/cap, count */
     KOP_KV_COMMIT = (KOP_CLASS_KV << 8) + 5, /* kv_req_t: txn */
     KOP_KV_ABORT = (KOP_CLASS_KV << 8) + 6,  /* kv_req_t: txn */
 };
@@ -78,50 +80,51 @@ typedef struct kv_config {
 } kv_config_t;
 
 typedef struct kv_stats {
-    uint64_t txid;        /* last committed transaction */
-    uint64_t nkeys;       /* keys in the last committed state */
-    uint32_t npages;      /* usable device pages */
-    uint32_t high_water;  /* highest page number ever written + 1 */
-    uint32_t used_pages;  /* pages in the committed tree (incl. meta) */
-    uint32_t leaked;      /* pages lost to a full pending ring until reopen */
+    uint64_t txid;       /* last committed transaction */
+    uint64_t nkeys;      /* keys in the last committed state */
+    uint32_t npages;     /* usable device pages */
+    uint32_t high_water; /* highest page number ever written + 1 */
+    uint32_t used_pages; /* pages in the committed tree (incl. meta) */
+    uint32_t leaked;     /* pages lost to a full pending ring until reopen */
     uint64_t page_reads, page_writes, flushes, cache_hits;
     uint64_t bytes_written;
+    uint64_t spills; /* dirty pages written early: cache too small */
 } kv_stats_t;
 
 struct kv_txn {
     kv_store_t *kv;
-    uint64_t txid;        /* snapshot: the commit it sees; write: its own */
-    uint32_t root;        /* root page, 0 = empty tree */
+    uint64_t txid; /* snapshot: the commit it sees; write: its own */
+    uint32_t root; /* root page, 0 = empty tree */
     uint32_t height;
     uint64_t root_txid;
     uint64_t nkeys;
     uint8_t write;
     uint8_t open;
-    kv_txn_t *next;       /* the store's list of open snapshots */
+    kv_txn_t *next; /* the store's list of open snapshots */
 };
 
 /* A request. Fill the fields its op uses (see the enum), then submit. */
 typedef struct kv_req {
     kwork_t work;
     kv_store_t *kv;
-    kv_txn_t *txn;         /* NULL for get/scan = the last commit */
+    kv_txn_t *txn; /* NULL for get/scan = the last commit */
     const void *key;
     uint32_t klen;
-    const void *end;       /* scan: stop before this key; NULL = no end */
+    const void *end; /* scan: stop before this key; NULL = no end */
     uint32_t endlen;
-    const void *val;       /* put */
-    void *buf;             /* get: value; scan: packed records */
-    uint32_t cap;          /* bytes at buf */
-    uint32_t vlen;         /* put: value length; get: value length found */
-    uint32_t count;        /* scan: at most this many records (0 = no limit) */
-    uint32_t found;        /* scan: records stored; bytes used in `used` */
+    const void *val; /* put */
+    void *buf;       /* get: value; scan: packed records */
+    uint32_t cap;    /* bytes at buf */
+    uint32_t vlen;   /* put: value length; get: value length found */
+    uint32_t count;  /* scan: at most this many records (0 = no limit) */
+    uint32_t found;  /* scan: records stored; bytes used in `used` */
     uint32_t used;
     const kv_config_t *cfg; /* open */
     /* Store-private below. */
-    uint32_t st_phase, st_pos, st_n;
+    uint32_t st_phase, st_pos, st_n, st_flags;
     uint32_t st_pg;
     uint64_t st_txid;
-    kwork_t *st_next;
+    struct kv_req *st_next;
 } kv_req_t;
 
 /* Per-store state; the caller owns the struct, the store owns its fields. */
@@ -130,11 +133,12 @@ struct kv_store {
     uint32_t sector_shift; /* log2(sectors per page) */
     uint8_t state;         /* private: closed / opening / ready / failed */
     uint8_t busy;
-    kv_txn_t *wtxn;        /* the open write txn, or NULL */
-    kv_txn_t committed;    /* last committed state */
-    kv_txn_t *snaps;       /* open read snapshots */
-    void *priv;            /* everything else: inside the open memory */
-    kv_req_t *q_head, *q_tail; /* requests waiting, in order */
+    kv_txn_t *wtxn;     /* the open write txn, or NULL */
+    kv_txn_t committed; /* last committed state */
+    kv_txn_t *snaps;    /* open read snapshots */
+    void *priv;         /* everything else: inside the open memory */
+    uint64_t next_txid; /* txids are never reused, even after abort */
+    struct kv_req *q_head, *q_tail; /* requests waiting, in order */
 };
 
 /* Bytes of memory kv_open needs for (cfg) on a device of (dev_pages)
@@ -151,7 +155,10 @@ void kv_req_init(kv_req_t *r, kop_t op, kv_store_t *kv, kwork_fn callback,
  * newest valid commit; one with only damaged metas fails KERR_CORRUPT.
  * Open reads every tree page (not overflow data) to learn which pages are
  * free, so it costs one read per tree page. KERR_NOMEM if the memory is
- * too small, KERR_INVALID for a bad config or a device under 16 pages. */
+ * too small, KERR_INVALID for a bad config or a device under 16 pages,
+ * KERR_NO_DEVICE for a missing device, KERR_BUSY if (r->kv) still has
+ * transactions open, KERR_IO if reading fails. Reopening a store struct
+ * (after a failure) is allowed once its transactions are over. */
 
 /* Begin a transaction on open store (kv): a snapshot of the last commit,
  * or with (write) the write txn. KERR_BUSY if a write txn is already open,
@@ -172,12 +179,13 @@ void kv_end(kv_txn_t *t);
 /* KOP_KV_DEL (txn, key, klen): remove; KERR_NOT_FOUND if absent. */
 
 /* KOP_KV_SCAN (txn or NULL, key/klen = first key (inclusive; klen 0 = from
- * the start), end/endlen (exclusive; NULL = to the end), buf, cap, count):
- * store records in key order into buf, packed as
- *     u16 klen | u32 vlen | key | value     (little-endian)
- * until count records, the end, or the next record does not fit; set found
- * and used. KERR_TOO_BIG only if not even the first record fits. Continue
- * with kv_scan_after(). Read records with kv_scan_rec(). */
+ * the start; up to KV_MAX_KEY + 1 bytes, so "last key + a 0 byte" resumes),
+ * end/endlen (exclusive; NULL = to the end), buf, cap, count): store records in
+ * key order into buf, packed as u16 klen | u32 vlen | key | value
+ * (little-endian) until count records, the end, or the next record does not
+ * fit; set found and used. KERR_TOO_BIG only if not even the first record fits.
+ * To continue, scan again from the last key followed by a 0 byte (its
+ * successor). Read records with kv_scan_rec(). */
 
 /* Read the record at *(off) of a scan buffer (buf, used): KERR_OK and
  * *(off) advanced, or KERR_NOT_FOUND at the end. */
@@ -186,9 +194,11 @@ kerr_t kv_scan_rec(const void *buf, uint32_t used, uint32_t *off,
                    uint32_t *vlen);
 
 /* KOP_KV_COMMIT (txn): make write txn (txn) durable: new pages, flush,
- * meta, flush. Completes after the second flush; the txn is then closed.
- * On KERR_IO the store is failed (see above); on any other error before
- * writing (KERR_CORRUPT never happens here) the txn is aborted. */
+ * meta, flush. Completes after the second flush; the txn is then closed
+ * and its changes visible. A txn with no changes commits with no I/O.
+ * KERR_INVALID if (txn) is not the open write txn (nothing happens);
+ * KERR_IO if the device failed: the txn is closed, the store failed (see
+ * above), and the disk holds either the previous commit or this one. */
 
 /* KOP_KV_ABORT (txn): drop write txn (txn)'s changes, or end snapshot
  * (txn). Always KERR_OK for an open txn. */

@@ -7,6 +7,6 @@ $(foreach s,$(PLAT_SRCS),$(eval CFLAGS_$(s) := $(HOSTED_CFLAGS)))
 PLAT_LINK := $(CC)
 PLAT_LDFLAGS := -pthread
 PLAT_DEPS :=
-# The app's port 8080 is served on the host at 127.0.0.1:$(PORT), like a
+# The app's port (APP_PORT) is served on the host at 127.0.0.1:$(PORT), like a
 # QEMU hostfwd; NET=tap:IFNAME puts the IP stack on a TAP device instead.
-PLAT_RUN = $(KERNEL) drive=$(DRIVE) hostfwd=$(PORT):8080 $(if $(filter tap:%,$(NET)),tap=$(NET:tap:%=%)) $(BOOT_ARGS)
+PLAT_RUN = $(KERNEL) drive=$(DRIVE) hostfwd=$(PORT):$(APP_PORT) $(if $(filter tap:%,$(NET)),tap=$(NET:tap:%=%)) $(BOOT_ARGS)
