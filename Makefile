@@ -78,6 +78,11 @@ LIB_SRCS    := $(filter-out lib/mem.c,$(wildcard lib/*.c))
 LIB_MEM_SRC := lib/mem.c
 LIB_RT_SRCS := $(wildcard lib/rt/*.c)   # 32-bit platforms only
 APP_SRCS    := $(wildcard apps/$(APP)/*.c)
+# Code that computes with floating point (the Wasm interpreter). A platform
+# whose kernel code must stay off the FPU (x86: PLAT_NOFPU_CFLAGS) builds
+# these with PLAT_FPU_CFLAGS instead; that is safe because interrupts are
+# only ever taken inside platform_wait, never while such code runs.
+FPU_SRCS    := $(wildcard wasm/*.c)
 ifdef SBX_APP
 SBX_EMBED   := $(OBJDIR)/sbx/embed.c
 APP_SRCS    += $(SBX_EMBED)
@@ -94,7 +99,7 @@ all kernel: $(KERNEL)
 
 $(OBJDIR)/obj/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(or $(CFLAGS_$<),$(KCFLAGS) $(PLAT_CFLAGS)) -c $< -o $@
+	$(CC) $(or $(CFLAGS_$<),$(KCFLAGS) $(PLAT_CFLAGS) $(if $(filter $(FPU_SRCS),$<),$(PLAT_FPU_CFLAGS),$(PLAT_NOFPU_CFLAGS))) -c $< -o $@
 $(OBJDIR)/obj/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(PLAT_ASFLAGS) -Iinclude -I. -MMD -MP -c $< -o $@

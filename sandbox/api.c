@@ -335,6 +335,41 @@ static wasm_trap api_blk_flush(wasm_instance *wi, const wasm_val *a, wasm_val *r
     return WASM_TRAP_NONE;
 }
 
+static wasm_trap api_kv_get(wasm_instance *wi, const wasm_val *a, wasm_val *r, void *user)
+{
+    (void)wi;
+    ret(r, sbx_kv_get(inst_of(user), a));
+    return WASM_TRAP_NONE;
+}
+
+static wasm_trap api_kv_put(wasm_instance *wi, const wasm_val *a, wasm_val *r, void *user)
+{
+    (void)wi;
+    ret(r, sbx_kv_put_del(inst_of(user), a, true));
+    return WASM_TRAP_NONE;
+}
+
+static wasm_trap api_kv_del(wasm_instance *wi, const wasm_val *a, wasm_val *r, void *user)
+{
+    (void)wi;
+    ret(r, sbx_kv_put_del(inst_of(user), a, false));
+    return WASM_TRAP_NONE;
+}
+
+static wasm_trap api_kv_scan(wasm_instance *wi, const wasm_val *a, wasm_val *r, void *user)
+{
+    (void)wi;
+    ret(r, sbx_kv_scan(inst_of(user), a));
+    return WASM_TRAP_NONE;
+}
+
+static wasm_trap api_kv_commit(wasm_instance *wi, const wasm_val *a, wasm_val *r, void *user)
+{
+    (void)wi;
+    ret(r, sbx_kv_commit(inst_of(user), a));
+    return WASM_TRAP_NONE;
+}
+
 typedef struct host_fn {
     const char *name;
     const char *params, *results; /* 'i' = i32, 'I' = i64 */
@@ -358,6 +393,11 @@ static const host_fn_t mote_fns[] = {
     {"blk_read", "IiIii", "i", api_blk_read},
     {"blk_write", "IiIii", "i", api_blk_write},
     {"blk_flush", "Ii", "i", api_blk_flush},
+    {"kv_get", "Iiiiii", "i", api_kv_get},
+    {"kv_put", "Iiiiii", "i", api_kv_put},
+    {"kv_del", "Iiii", "i", api_kv_del},
+    {"kv_scan", "Iiiiiii", "i", api_kv_scan},
+    {"kv_commit", "Ii", "i", api_kv_commit},
 };
 
 bool sbx_resolve_mote(sbx_inst_t *in, const wasm_import *imp, wasm_extern *out)

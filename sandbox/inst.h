@@ -10,6 +10,7 @@
 #include "mote/kchan.h"
 #include "mote/krng.h"
 #include "mote/ktime.h"
+#include "mote/kv.h"
 #include "mote/net.h"
 #include "mote/wasm.h"
 #include "sandbox/manifest.h"
@@ -33,12 +34,14 @@ typedef struct sbx_slot {
         net_udp_req_t udp;
         kchan_req_t chan;
         kblk_req_t blk;
+        kv_req_t kv;
     } r;
     kseg_t seg;
     sbx_inst_t *inst;
     uint64_t token;      /* the guest's name for this request */
     uint32_t gptr, gaux; /* guest addresses results go to */
     uint8_t busy;
+    uint8_t kv_held;     /* a KV write waiting for a commit to finish */
     _Alignas(16) uint8_t buf[SBX_SLOT_BUF];
 } sbx_slot_t;
 
@@ -77,6 +80,8 @@ sbx_slot_t *sbx_slot_get(sbx_inst_t *in, uint64_t token);
 kerr_t sbx_slot_submit(sbx_slot_t *s);
 void sbx_slot_init(sbx_inst_t *in, sbx_slot_t *s);
 void sbx_slots_cancel_all(sbx_inst_t *in);
+/* Finish a slot that never reached the kernel with (err), as a request. */
+void sbx_slot_fail(sbx_slot_t *s, kerr_t err);
 sbx_slot_t *sbx_slot_find(sbx_inst_t *in, uint64_t token);
 
 /* objects.c: the kernel objects grants name. */
@@ -98,6 +103,17 @@ bool sbx_host_fn(sbx_inst_t *in, const char *params, const char *results,
 bool sbx_resolve(void *user, const wasm_import *imp, wasm_extern *out);
 bool sbx_resolve_mote(sbx_inst_t *in, const wasm_import *imp, wasm_extern *out);
 bool sbx_resolve_wasi(sbx_inst_t *in, const wasm_import *imp, wasm_extern *out);
+
+/* kv.c: KV namespaces (grant kv PREFIX) in one store on block device 0. */
+void sbx_kv_open(void (*done)(kerr_t err));
+kobj_t *sbx_kv_obj(const char *prefix);
+void sbx_kv_boot_done(void);
+kerr_t sbx_kv_get(sbx_inst_t *in, const wasm_val *a);
+kerr_t sbx_kv_put_del(sbx_inst_t *in, const wasm_val *a, bool put);
+kerr_t sbx_kv_commit(sbx_inst_t *in, const wasm_val *a);
+kerr_t sbx_kv_scan(sbx_inst_t *in, const wasm_val *a);
+int32_t sbx_kv_deliver(sbx_slot_t *s);
+void sbx_kv_completed(sbx_slot_t *s);
 
 /* Guest-memory access: true if [addr, addr+len) lies inside memory 0. */
 bool sbx_mem_ok(sbx_inst_t *in, uint32_t addr, uint32_t len);

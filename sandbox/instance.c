@@ -225,6 +225,11 @@ static kerr_t start_one(sbx_inst_t *in, const sbx_blob_t *blobs, uint32_t nblobs
 /* The manifest text lives here: the parsed manifest points into it. */
 static char text[8192];
 static sbx_manifest_t manifest;
+static const sbx_blob_t *boot_blobs;
+static uint32_t boot_nblobs;
+
+static bool needs_kv(void);
+static void start_all(kerr_t err);
 
 kerr_t sbx_boot(const char *mtext, const sbx_blob_t *blobs, uint32_t nblobs)
 {
@@ -235,12 +240,38 @@ kerr_t sbx_boot(const char *mtext, const sbx_blob_t *blobs, uint32_t nblobs)
         return KERR_TOO_BIG;
     }
     memcpy(text, mtext, n + 1);
+    boot_blobs = blobs;
+    boot_nblobs = nblobs;
     if (sbx_manifest_parse(&manifest, text, err, sizeof err)) {
         printk(KLOG_ERR, "sbx: manifest: %s", err);
         return KERR_INVALID;
     }
     sbx_objects_create(&manifest);
     ninst = nlive = manifest.ninst; /* each ends exactly once, via sbx_end */
+    if (needs_kv())
+        sbx_kv_open(start_all); /* instances start once the store is open */
+    else
+        start_all(KERR_OK);
+    return KERR_OK;
+}
+
+static bool needs_kv(void)
+{
+    for (uint32_t i = 0; i < manifest.ninst; i++)
+        for (uint32_t g = 0; g < manifest.inst[i].ngrants; g++)
+            if (manifest.inst[i].grants[g].kind == SBX_GRANT_KV)
+                return true;
+    return false;
+}
+
+/* Phase two of sbx_boot: load and start every instance. (err) is the KV
+ * store's open result; without a store, kv grants fail and so do the
+ * instances that hold them. */
+static void start_all(kerr_t err)
+{
+    (void)err;
+    const sbx_blob_t *blobs = boot_blobs;
+    uint32_t nblobs = boot_nblobs;
     for (uint32_t i = 0; i < ninst; i++) {
         sbx_inst_t *in = &insts[i];
         memset(in, 0, sizeof *in);
@@ -272,5 +303,4 @@ kerr_t sbx_boot(const char *mtext, const sbx_blob_t *blobs, uint32_t nblobs)
             sbx_call(in, "_initialize", NULL, 0);
         sbx_call(in, "mote_start", NULL, 0);
     }
-    return KERR_OK;
 }

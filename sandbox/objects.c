@@ -102,9 +102,7 @@ kerr_t sbx_grant_install(sbx_inst_t *in, const sbx_grant_t *g, kcap_handle_t *h)
     case SBX_GRANT_CHAN: o = chan_obj(g->target); break;
     case SBX_GRANT_BLK: o = blk_obj(g->a, g->b); break;
     case SBX_GRANT_TIMER: o = &timer_obj; break;
-    case SBX_GRANT_KV:
-        printk(KLOG_ERR, "sbx: kv grants need the KV bindings (not linked)");
-        return KERR_NO_DEVICE;
+    case SBX_GRANT_KV: o = sbx_kv_obj(g->target); break;
     }
     if (!o)
         return KERR_NO_DEVICE;
@@ -125,4 +123,5 @@ void sbx_objects_boot_done(void)
     for (uint32_t i = 0; i < nblk; i++)
         kobj_unref(&blks[i].obj);
     kobj_unref(&timer_obj);
+    sbx_kv_boot_done();
 }

@@ -49,6 +49,17 @@ kerr_t sbx_slot_submit(sbx_slot_t *s)
     return err;
 }
 
+void sbx_slot_fail(sbx_slot_t *s, kerr_t err)
+{
+    s->busy = 0;
+    if (s->inst->state != SBX_RUNNING)
+        return;
+    wasm_val args[3] = {{.type = WASM_I64, .of.i64 = s->token},
+                        {.type = WASM_I32, .of.i32 = (uint32_t)err},
+                        {.type = WASM_I32, .of.i32 = 0}};
+    sbx_call(s->inst, "mote_complete", args, 3);
+}
+
 void sbx_slots_cancel_all(sbx_inst_t *in)
 {
     for (uint32_t i = 0; i < in->nslots; i++)
@@ -123,7 +134,10 @@ static int32_t deliver(sbx_slot_t *s)
             wasm_mem_write(wi, s->gptr, s->buf, s->seg.len);
         return ok ? (int32_t)s->seg.len : 0;
     case KOP_BLK_WRITE: return ok ? (int32_t)s->seg.len : 0;
-    default: return 0;
+    default:
+        if (KOP_CLASS(w->op) == KOP_CLASS_KV)
+            return sbx_kv_deliver(s);
+        return 0;
     }
 }
 
@@ -133,6 +147,8 @@ static void slot_done(kwork_t *w)
     sbx_inst_t *in = s->inst;
     s->busy = 0;
     in->busy--;
+    if (KOP_CLASS(w->op) == KOP_CLASS_KV)
+        sbx_kv_completed(s); /* a commit lets waiting writes go */
     if (in->state != SBX_RUNNING) {
         if (w->op == KOP_CHAN_RECV) /* nobody to give them to */
             for (uint32_t i = 0; i < s->r.chan.nobjs; i++)

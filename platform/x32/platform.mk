@@ -6,7 +6,7 @@
 #   and cannot run 32-bit guests (docs/x32.md), so tcg is the default.
 # -mgeneral-regs-only: the kernel never uses x87/SSE registers; boot.S
 # still enables SSE for code built to use it (the Wasm runtime).
-X32_CFLAGS := --target=i386-unknown-none-elf -march=i686 -mgeneral-regs-only \
+X32_CFLAGS := --target=i386-unknown-none-elf -march=i686 \
               -fno-pic -fno-pie -fno-stack-protector -ffunction-sections \
               -fdata-sections -fno-omit-frame-pointer -Os -Iplatform/x86
 PLAT_SRCS := $(wildcard platform/x32/*.c) $(wildcard platform/x32/*.S) \
@@ -14,6 +14,8 @@ PLAT_SRCS := $(wildcard platform/x32/*.c) $(wildcard platform/x32/*.S) \
              $(wildcard drivers/virtio/*.c) \
              platform/shared/pci.c platform/shared/pci_cfg_pio.c
 PLAT_CFLAGS := $(X32_CFLAGS)
+PLAT_NOFPU_CFLAGS := -mgeneral-regs-only
+PLAT_FPU_CFLAGS := -msse2 -mfpmath=sse
 PLAT_ASFLAGS := --target=i386-unknown-none-elf
 PLAT_LINK := ld.lld
 PLAT_LDFLAGS := -m elf_i386 -nostdlib -static -T platform/x32/link.ld \

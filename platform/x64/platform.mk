@@ -10,7 +10,6 @@
 # (and nested KVM such as kvm-pvm emulates whole batches), and its
 # emulator has no SSE arithmetic: one xorps in printk kills the guest.
 X64_CFLAGS := --target=x86_64-unknown-none-elf -mno-red-zone -fno-pic \
-              -mgeneral-regs-only \
               -fno-pie -fno-stack-protector -ffunction-sections \
               -fdata-sections -fno-omit-frame-pointer -Os -Iplatform/x86
 PLAT_SRCS := $(wildcard platform/x64/*.c) $(wildcard platform/x64/*.S) \
@@ -18,6 +17,8 @@ PLAT_SRCS := $(wildcard platform/x64/*.c) $(wildcard platform/x64/*.S) \
              $(LIB_MEM_SRC) $(wildcard drivers/virtio/*.c) \
              platform/shared/pci.c platform/shared/pci_cfg_pio.c
 PLAT_CFLAGS := $(X64_CFLAGS)
+PLAT_NOFPU_CFLAGS := -mgeneral-regs-only
+PLAT_FPU_CFLAGS := -msse2
 PLAT_ASFLAGS := --target=x86_64-unknown-none-elf
 PLAT_LINK := ld.lld
 PLAT_LDFLAGS := -nostdlib -static -T platform/x64/link.ld --gc-sections \

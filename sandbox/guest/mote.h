@@ -59,6 +59,23 @@ MOTE_IMPORT("blk_write") int32_t mote_blk_write(int64_t token, int32_t h, int64_
                                                 const void *buf, int32_t len);
 MOTE_IMPORT("blk_flush") int32_t mote_blk_flush(int64_t token, int32_t h);
 
+/* KV namespace (grant kv PREFIX): keys <= 255 bytes minus the prefix,
+ * values <= 3840 bytes through this interface. get: value = value length
+ * (KERR_TOO_BIG and the length needed if vcap is short). scan: records from
+ * (start) on, packed as u16 klen | u32 vlen | key | value (little-endian),
+ * value = records stored. Writes join the sandbox's write transaction;
+ * kv_commit makes them durable and completes once they are. */
+MOTE_IMPORT("kv_get") int32_t mote_kv_get(int64_t token, int32_t h, const void *key,
+                                          int32_t klen, void *val, int32_t vcap);
+MOTE_IMPORT("kv_put") int32_t mote_kv_put(int64_t token, int32_t h, const void *key,
+                                          int32_t klen, const void *val, int32_t vlen);
+MOTE_IMPORT("kv_del") int32_t mote_kv_del(int64_t token, int32_t h, const void *key,
+                                          int32_t klen);
+MOTE_IMPORT("kv_scan") int32_t mote_kv_scan(int64_t token, int32_t h, const void *start,
+                                            int32_t slen, void *buf, int32_t cap,
+                                            int32_t count);
+MOTE_IMPORT("kv_commit") int32_t mote_kv_commit(int64_t token, int32_t h);
+
 static inline void mote_print(const char *s)
 {
     mote_print_n(s, (int32_t)strlen(s));

@@ -3,8 +3,9 @@
 and kill -9 in the middle of a write load (every acknowledged PUT must be
 there afterwards).
 
-The boot command comes from `make -s print-run PLATFORM=... APP=kvd`, so the
-same client drives any platform once it boots kvd (PLATFORM=hosted today).
+The boot command comes from `make -s print-run PLATFORM=... APP=...`, so the
+same client drives any platform, and with KVD_APP=apps/wasm/kvd/kvd.manifest
+the sandboxed kvd (two Wasm instances) instead of the native one.
 Prints PASS/FAIL per test and ends with "N passed, N failed".
 """
 import os
@@ -20,13 +21,16 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PLATFORM = os.environ.get("PLATFORM", "hosted")
+APP = os.environ.get("KVD_APP", "kvd")
+ACCEL = os.environ.get("ACCEL", "")
 PORT = int(os.environ.get("KVD_PORT", str(17000 + os.getpid() % 2000)))
 
 
 def boot_cmd(drive):
     out = subprocess.check_output(
         ["make", "-s", "--no-print-directory", "print-run", "PLATFORM=" + PLATFORM,
-         "APP=kvd", "PORT=%d" % PORT, "DRIVE=" + drive], cwd=ROOT, text=True)
+         "APP=" + APP, "PORT=%d" % PORT, "DRIVE=" + drive]
+        + (["ACCEL=" + ACCEL] if ACCEL else []), cwd=ROOT, text=True)
     return out.strip()  # kvd's app.mk sets APP_PORT=7000: the forward goes there
 
 
@@ -46,7 +50,7 @@ class Server:
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError("kvd exited: " + self.output())
-            if "kvd: ready" in self.output():
+            if "kvd: ready" in self.output() or "kvd front: ready" in self.output():
                 return
             time.sleep(0.05)
         raise RuntimeError("kvd not ready: " + self.output())
@@ -183,7 +187,7 @@ def test_kill9(srv):
 
 def main():
     subprocess.check_call(["make", "-s", "--no-print-directory", "PLATFORM=" + PLATFORM,
-                           "APP=kvd", "kernel"], cwd=ROOT)
+                           "APP=" + APP, "kernel"], cwd=ROOT)
     print("kvd on %s, host port %d" % (PLATFORM, PORT))
     with tempfile.TemporaryDirectory() as tmp:
         drive = os.path.join(tmp, "kvd.img")

@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
-"""tests/sandbox: Wasm applications on the hosted kernel.
+"""tests/sandbox: Wasm applications on the kernel, hosted and in QEMU.
 
 Each scenario builds a kernel with APP=<manifest or .wasm> (the module
-sources are compiled by tools/embed.py), runs it, and checks what it
-printed, what it answered on UDP, and how it exited.
+sources are compiled by tools/embed.py), boots it, and checks what it
+printed, what it answered on UDP, and how it exited. SBX_PLATFORMS picks
+the platforms (default: hosted x64 arm64); QEMU runs under TCG.
 """
 import os
 import random
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -18,44 +20,66 @@ sys.path.insert(0, os.path.join(ROOT, "tools"))
 from motetest import Console, Results, echo_sizes, free_udp_port, main_guard, udp_roundtrip  # noqa
 
 TMP = tempfile.mkdtemp(prefix="mote-sbx-")
+PLATFORM = "hosted"  # the one being tested; main() loops over SBX_PLATFORMS
+# Host exit status for guest exit code c (x86's isa-debug-exit: (c<<1)|1).
+EXIT = {"x64": lambda c: (c << 1) | 1}
+
+
+def exit_status(code):
+    return EXIT.get(PLATFORM, lambda c: c)(code)
+
+
+def make(*args):
+    return subprocess.run(["make", "-s", "--no-print-directory", "-C", ROOT, *args,
+                           f"PLATFORM={PLATFORM}"], check=True, text=True,
+                          stdout=subprocess.PIPE).stdout.strip()
 
 
 def build(app, args=None):
-    """Build the hosted kernel for (app); a private copy of the binary."""
-    cmd = ["make", "-s", "--no-print-directory", "-C", ROOT, "kernel", "PLATFORM=hosted",
-           f"APP={app}"]
-    if args:
-        cmd.append(f"ARGS={args}")
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    name = re.sub(r"\W", "_", app)
-    out = os.path.join(TMP, name)
-    shutil.copy(os.path.join(ROOT, "build/hosted/sbx/mote.elf"), out)
-    return out
+    """Build the kernel for (app); the command that boots a private copy,
+    as a function of (drive, port, boot arguments)."""
+    extra = [f"ARGS={args}"] if args else []
+    make("kernel", f"APP={app}", *extra)
+    kernel = os.path.join(TMP, f"{PLATFORM}-" + re.sub(r"\W", "_", app))
+    shutil.copy(os.path.join(ROOT, make("print-kernel", f"APP={app}")), kernel)
+
+    def cmd(drive=None, port=None, bootargs=""):
+        if drive is None:
+            drive = os.path.join(TMP, "unused.img")
+            with open(drive, "wb") as f:
+                f.truncate(1 << 20)
+        run = make("print-run", f"APP={app}", f"DRIVE={drive}", f"PORT={port or 1}",
+                   "ACCEL=tcg", f"ARGS={bootargs}", *extra)
+        run = run.replace(make("print-kernel", f"APP={app}"), kernel)
+        return shlex.split(run)
+    return cmd
 
 
-def run_to_exit(kernel, *bootargs, timeout=20):
-    p = subprocess.run([kernel, *bootargs], capture_output=True, text=True, timeout=timeout)
-    return p.returncode, p.stdout + p.stderr
+def run_to_exit(cmd, timeout=60):
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                       stdin=subprocess.DEVNULL)
+    return p.returncode, (p.stdout + p.stderr).replace("\x1b", "")
 
 
 def test_wasi_hello(r):
     k = build("apps/wasm/hello/hello.wasm", "3 b")
-    rc, out = run_to_exit(k)
+    rc, out = run_to_exit(k())
     r.check("wasi_args", "hello from wasi: argc=3 [3] [b]" in out, out)
     r.check("wasi_sleep_clock", "slept at least 20 ms" in out, out)
     r.check("wasi_random", "random bytes: ok" in out, out)
-    r.check("wasi_exit_code", rc == 3 and "exited with code 3" in out, f"exit {rc}\n{out}")
+    r.check("wasi_exit_code", rc == exit_status(3) and "exited with code 3" in out,
+            f"exit {rc}\n{out}")
     k = build("tests/sandbox/hello.manifest")
-    rc, out = run_to_exit(k)
+    rc, out = run_to_exit(k())
     r.check("wasi_manifest_args_env", "[7] [second]" in out and "env MODE=fast" in out
-            and rc == 7, f"exit {rc}\n{out}")
+            and rc == exit_status(7), f"exit {rc}\n{out}")
 
 
 def test_echo(r, rng):
     k = build("apps/wasm/echo/echo.manifest")
     port = free_udp_port()
-    vm = Console([k, f"hostfwd={port}:8080"])
-    ok = vm.wait_for("ready on udp port 8080", 10)
+    vm = Console(k(port=port))
+    ok = vm.wait_for("ready on udp port 8080", 60)
     r.check("wasm_echo_ready", ok is not None, vm.log)
     bad = echo_sizes(port, sorted(rng.sample(range(1, 1473), 200)) + [1, 1472], rng)
     r.check("wasm_echo_bytes", not bad, f"mismatched sizes {bad[:10]}")
@@ -80,21 +104,21 @@ def test_probe(r):
     image = os.path.join(TMP, "probe.img")
     with open(image, "wb") as f:
         f.truncate(1 << 20)
-    rc, out = run_to_exit(k, f"drive={image}")
+    rc, out = run_to_exit(k(drive=image))
     got = dict(re.findall(r"CHECK (\w+) (-?\d+)", out))
     for name, want in PROBE_EXPECT.items():
         r.check(f"probe_{name}", got.get(name) == str(want),
                 f"got {got.get(name)}, want {want}")
     done = dict(re.findall(r"DONE (\d+) (-?\d+ -?\d+)", out))
     r.check("probe_completions", done == PROBE_DONE, f"{done}")
-    r.check("probe_exit", rc == 0, f"exit {rc}\n{out}")
+    r.check("probe_exit", rc == exit_status(0), f"exit {rc}\n{out}")
 
 
 def test_isolation(r):
     k = build("tests/sandbox/isolation.manifest")
     port = free_udp_port()
-    vm = Console([k, f"hostfwd={port}:8080"])
-    vm.wait_for("instance trap ended", 10)
+    vm = Console(k(port=port))
+    vm.wait_for("instance trap ended", 60)
     reasons = {
         "spin": "out of fuel in mote_start",
         "trap": "trap in mote_complete: unreachable",
@@ -113,8 +137,8 @@ def test_isolation(r):
 def test_relay(r):
     k = build("tests/sandbox/relay.manifest")
     port = free_udp_port()
-    vm = Console([k, f"hostfwd={port}:8080"])
-    vm.wait_for("started back", 10)
+    vm = Console(k(port=port))
+    vm.wait_for("started back", 60)
     ok = all(udp_roundtrip(port, p) == p[::-1] for p in (b"abcdef", b"x", b"0123456789" * 40))
     r.check("channel_handle_transfer", ok, vm.log)
     r.check("transferred_rights_enforced", "could receive" not in vm.log, vm.log)
@@ -124,29 +148,44 @@ def test_relay(r):
 def test_bad_inputs(r):
     k = build("tests/sandbox/badimport.manifest")
     port = free_udp_port()
-    vm = Console([k, f"hostfwd={port}:8080"])
-    vm.wait_for("ready on udp", 10)
+    vm = Console(k(port=port))
+    vm.wait_for("ready on udp", 60)
     r.check("unlinkable_import_refused",
             "cannot link import mote.no_such_call" in vm.log and "instance bad ended" in vm.log,
             vm.log)
     r.check("unlinkable_beside_healthy", udp_roundtrip(port, b"ok") == b"ok")
     vm.stop()
     k = build("tests/sandbox/badmanifest.manifest")
-    rc, out = run_to_exit(k)
-    r.check("bad_manifest_clear_error", rc == 1 and "line 3: unknown right" in out, out)
+    rc, out = run_to_exit(k())
+    r.check("bad_manifest_clear_error", rc == exit_status(1) and "line 3: unknown right" in out,
+            out)
+
+
+class Prefixed:
+    """Results that name the platform in each test."""
+
+    def __init__(self, r, prefix):
+        self.r, self.prefix = r, prefix
+
+    def check(self, name, cond, why=""):
+        return self.r.check(f"{self.prefix}/{name}", cond, why)
 
 
 def main():
+    global PLATFORM
     r = Results()
     seed = int(os.environ.get("MOTE_SEED", random.randrange(1 << 30)))
-    print(f"tests/sandbox: seed {seed}")
+    platforms = os.environ.get("SBX_PLATFORMS", "hosted x64 arm64").split()
+    print(f"tests/sandbox: seed {seed}, platforms {' '.join(platforms)}")
     try:
-        test_wasi_hello(r)
-        test_echo(r, random.Random(seed))
-        test_probe(r)
-        test_isolation(r)
-        test_relay(r)
-        test_bad_inputs(r)
+        for PLATFORM in platforms:
+            p = Prefixed(r, PLATFORM)
+            test_wasi_hello(p)
+            test_echo(p, random.Random(seed))
+            test_probe(p)
+            test_isolation(p)
+            test_relay(p)
+            test_bad_inputs(p)
     finally:
         shutil.rmtree(TMP, ignore_errors=True)
     return r.finish()
