@@ -104,6 +104,11 @@ bool sbx_resolve(void *user, const wasm_import *imp, wasm_extern *out);
 bool sbx_resolve_mote(sbx_inst_t *in, const wasm_import *imp, wasm_extern *out);
 bool sbx_resolve_wasi(sbx_inst_t *in, const wasm_import *imp, wasm_extern *out);
 
+/* blkmod.c: modules named "blk:FIRST:BYTES" are read from block device 0
+ * before instances start; then (done) runs. */
+void sbx_blkmods_load(const sbx_manifest_t *m, void (*done)(void));
+const sbx_blob_t *sbx_blkmod_find(const char *name);
+
 /* kv.c: KV namespaces (grant kv PREFIX) in one store on block device 0. */
 void sbx_kv_open(void (*done)(kerr_t err));
 kobj_t *sbx_kv_obj(const char *prefix);

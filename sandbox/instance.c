@@ -205,6 +205,8 @@ static kerr_t load(sbx_inst_t *in, const sbx_blob_t *blob)
 static kerr_t start_one(sbx_inst_t *in, const sbx_blob_t *blobs, uint32_t nblobs)
 {
     const sbx_blob_t *blob = find_blob(in->cfg->module, blobs, nblobs);
+    if (!blob)
+        blob = sbx_blkmod_find(in->cfg->module);
     if (!blob) {
         printk(KLOG_ERR, "sbx: %s: module %s is not in the image", in->cfg->name,
                in->cfg->module);
@@ -230,6 +232,7 @@ static uint32_t boot_nblobs;
 
 static bool needs_kv(void);
 static void start_all(kerr_t err);
+static void modules_loaded(void);
 
 kerr_t sbx_boot(const char *mtext, const sbx_blob_t *blobs, uint32_t nblobs)
 {
@@ -248,11 +251,18 @@ kerr_t sbx_boot(const char *mtext, const sbx_blob_t *blobs, uint32_t nblobs)
     }
     sbx_objects_create(&manifest);
     ninst = nlive = manifest.ninst; /* each ends exactly once, via sbx_end */
+    /* Boot in phases: modules from the block device, then the KV store,
+     * then the instances. */
+    sbx_blkmods_load(&manifest, modules_loaded);
+    return KERR_OK;
+}
+
+static void modules_loaded(void)
+{
     if (needs_kv())
         sbx_kv_open(start_all); /* instances start once the store is open */
     else
         start_all(KERR_OK);
-    return KERR_OK;
 }
 
 static bool needs_kv(void)

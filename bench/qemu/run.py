@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""x64 under QEMU: boot-to-first-echo and UDP echo latency/throughput.
+"""Every platform under QEMU: boot-to-first-echo, UDP echo latency and
+throughput, and the stripped size of the echo kernel.
 
-For each row (microvm virtio-mmio, q35 virtio-pci; TCG and, when usable,
-KVM) with the QEMU command from `make print-run` (the same one tests use):
+For each row (every platform on both virtio transports under TCG; x64 also
+under KVM when usable) with the QEMU command from `make print-run` (the
+same one tests use):
 
   boot    wall time from starting QEMU to the first UDP echo received on
           the host (a datagram every 5 ms until one comes back), median of
@@ -33,7 +35,14 @@ OUT = os.path.join(ROOT, BUILD)
 BOOTS = int(os.environ.get("BENCH_BOOTS", 5))
 COUNT = int(os.environ.get("BENCH_COUNT", 2000))
 SECONDS = float(os.environ.get("BENCH_SECONDS", 5))
-ROWS = [("microvm, virtio-mmio", {"USE_PCI": "0"}), ("q35, virtio-pci", {"USE_PCI": "1"})]
+# (platform, machine and transport as shown, make variables)
+ROWS = [("x64", "microvm, virtio-mmio", {"USE_PCI": "0"}),
+        ("x64", "q35, virtio-pci", {"USE_PCI": "1"}),
+        ("x32", "microvm, virtio-mmio", {"USE_PCI": "0"}),
+        ("x32", "q35, virtio-pci", {"USE_PCI": "1"})] + [
+    (p, f"virt, virtio-{t}", {"USE_PCI": pci})
+    for p in ("arm64", "arm32", "rv64", "rv32") for t, pci in (("mmio", "0"), ("pci", "1"))]
+PLATFORMS = os.environ.get("BENCH_PLATFORMS", "x64 x32 arm64 arm32 rv64 rv32").split()
 
 
 def free_udp_port():
@@ -53,7 +62,7 @@ def kvm_usable():
 
 
 def qemu_cmd(mvars, image, port):
-    args = ["make", "-s", "--no-print-directory", "print-run", "PLATFORM=x64",
+    args = ["make", "-s", "--no-print-directory", "print-run",
             f"BUILD={BUILD}", f"DRIVE={image}", f"PORT={port}"]
     args += [f"{k}={v}" for k, v in mvars.items()]
     return subprocess.check_output(args, cwd=ROOT, text=True).strip()
@@ -126,34 +135,52 @@ def bench_row(mvars, tmp):
     return r
 
 
+def stripped_size(platform):
+    kernel = subprocess.check_output(["make", "-s", "--no-print-directory", "print-kernel",
+                                      f"PLATFORM={platform}", f"BUILD={BUILD}"], cwd=ROOT,
+                                     text=True).strip()
+    out = os.path.join(OUT, f"{platform}.stripped")
+    subprocess.check_call(["llvm-strip", "-o", out, os.path.join(ROOT, kernel)])
+    return os.path.getsize(out)
+
+
 def main():
-    subprocess.check_call(["make", "-s", "--no-print-directory", "kernel", "PLATFORM=x64",
-                           f"BUILD={BUILD}"], cwd=ROOT)
     os.makedirs(OUT, exist_ok=True)
+    sizes = {}
+    for platform in PLATFORMS:
+        subprocess.check_call(["make", "-s", "--no-print-directory", "kernel",
+                               f"PLATFORM={platform}", f"BUILD={BUILD}"], cwd=ROOT)
+        sizes[platform] = stripped_size(platform)
     subprocess.check_call(["clang", "-O2", "-o", os.path.join(OUT, "udpload"),
                            os.path.join(ROOT, "bench", "echo", "udpload.c")])
-    accels = ["tcg"] + (["kvm"] if kvm_usable() else [])
-    lines = ["| machine | accel | boot to first echo, s (median of %d; min-max) | "
-             "p50 µs | p99 µs | 64 B dgram/s | 1472 B dgram/s (Mbit/s) | lost |" % BOOTS,
-             "|---|---|---|---|---|---|---|---|"]
+    rows = [(p, n, dict(v, ACCEL="tcg")) for p, n, v in ROWS if p in PLATFORMS]
+    if kvm_usable() and "x64" in PLATFORMS:
+        rows += [(p, n, dict(v, ACCEL="kvm")) for p, n, v in ROWS if p == "x64"]
+    lines = ["| platform | machine | accel | boot to first echo, s (median of %d; min-max) | "
+             "p50 µs | p99 µs | 64 B dgram/s | 1472 B dgram/s (Mbit/s) | lost | "
+             "stripped kernel, bytes |" % BOOTS,
+             "|---|---|---|---|---|---|---|---|---|---|"]
     with tempfile.TemporaryDirectory() as tmp:
-        for accel in accels:
-            for name, mvars in ROWS:
-                r = bench_row(dict(mvars, ACCEL=accel), tmp)
-                mbit = r["dgram_per_s_1472"] * 1472 * 8 / 1e6
-                lost = int(r["lost"] + r["lost_64"] + r["lost_1472"])
-                lines.append(
-                    f"| {name} | {accel} | {r['boot_s']:.3f} ({r['boot_min']:.3f}-"
-                    f"{r['boot_max']:.3f}) | {r['p50_us']:.0f} | {r['p99_us']:.0f} | "
-                    f"{r['dgram_per_s_64']:.0f} | {r['dgram_per_s_1472']:.0f} "
-                    f"({mbit:.0f}) | {lost} |")
-                print(lines[-1], flush=True)
+        for platform, name, mvars in rows:
+            accel = mvars["ACCEL"]
+            r = bench_row(dict(mvars, PLATFORM=platform), tmp)
+            mbit = r["dgram_per_s_1472"] * 1472 * 8 / 1e6
+            lost = int(r["lost"] + r["lost_64"] + r["lost_1472"])
+            lines.append(
+                f"| {platform} | {name} | {accel} | {r['boot_s']:.3f} ({r['boot_min']:.3f}-"
+                f"{r['boot_max']:.3f}) | {r['p50_us']:.0f} | {r['p99_us']:.0f} | "
+                f"{r['dgram_per_s_64']:.0f} | {r['dgram_per_s_1472']:.0f} "
+                f"({mbit:.0f}) | {lost} | {sizes[platform]} |")
+            print(lines[-1], flush=True)
     notes = f"""
 Client bench/echo/udpload.c on the host over loopback into QEMU user
 networking (hostfwd); the guest runs apps/echo with 32 receives armed.
 Latency: {COUNT} sequential 64-byte round trips. Rate: 32 datagrams in
 flight for {SECONDS:g} s; a datagram unanswered for 200 ms counts as lost.
-Boot: QEMU start to the first echo seen by the host, including firmware.
+Boot: QEMU start to the first echo seen by the host, including firmware
+and the DHCP exchange with QEMU's server (the echo app has no address
+before it). rv64 boots through OpenSBI; the others have no firmware
+between QEMU and the kernel except SeaBIOS on q35.
 
 KVM here is nested (kvm_pvm), which emulates batches of guest instructions
 after every exit: it is correct but far slower than TCG for this
@@ -167,7 +194,8 @@ The side-by-side comparison with a Linux microVM (Debian linux-image-amd64
 on the same QEMU command) is bench/vm/ (`make bench BENCH=vm`), results in
 bench/results/vm-x64.md; this file is mote alone, row by row.
 """
-    path = write_results("qemu", "x64 under QEMU: boot and UDP echo", "python3 bench/qemu/run.py",
+    path = write_results("qemu", "Every platform under QEMU: boot, UDP echo, size",
+                         "python3 bench/qemu/run.py",
                          lines, notes)
     print(f"wrote {path}")
 

@@ -145,6 +145,30 @@ def test_relay(r):
     vm.stop()
 
 
+def test_module_from_disk(r):
+    """A module read from the block device (module blk:FIRST:BYTES), and a
+    region holding no module: a clear error, the instance not started."""
+    wasm = os.path.join(TMP, "hello.wasm")
+    subprocess.run(["clang", "--target=wasm32-wasi", "-O2", "-o", wasm,
+                    os.path.join(ROOT, "apps/wasm/hello/hello.c")], check=True)
+    data = open(wasm, "rb").read()
+    image = os.path.join(TMP, "mods.img")
+    with open(image, "wb") as f:
+        f.truncate(4 << 20)
+        f.seek(2048 * 512)
+        f.write(data)
+    manifest = os.path.join(TMP, "disk.manifest")
+    with open(manifest, "w") as f:
+        f.write(f"instance fromdisk\n  module blk:2048:{len(data)}\n  memory 64\n"
+                f"  fuel 0\n  args 5 disk\n"
+                f"instance garbage\n  module blk:6000:100\n")
+    rc, out = run_to_exit(build(manifest)(drive=image))
+    r.check("module_from_block_device", "hello from wasi: argc=3 [5] [disk]" in out
+            and "instance fromdisk exited with code 5" in out, out)
+    r.check("garbage_module_refused", "garbage: bad module" in out
+            and "instance garbage ended: failed to start" in out, out)
+
+
 def test_bad_inputs(r):
     k = build("tests/sandbox/badimport.manifest")
     port = free_udp_port()
@@ -185,6 +209,7 @@ def main():
             test_probe(p)
             test_isolation(p)
             test_relay(p)
+            test_module_from_disk(p)
             test_bad_inputs(p)
     finally:
         shutil.rmtree(TMP, ignore_errors=True)
