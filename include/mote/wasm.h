@@ -152,6 +152,7 @@ typedef struct wasm_limits {
 	uint32_t max_table_elems;  /* per table; default 1<<20 */
 	uint32_t max_call_depth;   /* wasm frames per call; default 1000 */
 	uint32_t stack_slots;      /* 8-byte value-stack slots; default 64Ki */
+	uint64_t start_fuel;       /* fuel for the start function; 0: none */
 } wasm_limits;
 
 /*
@@ -166,14 +167,32 @@ wasm_result wasm_module_load(wasm_module **out, const uint8_t *bytes,
 /* Release (module) and everything it allocated. NULL is ignored. */
 void wasm_module_free(wasm_module *module);
 
+/* Number of exports of (module). */
+uint32_t wasm_module_export_count(const wasm_module *module);
+/* Name and kind of export (index) < wasm_module_export_count; returns
+ * false for an index out of range. (*name) is not NUL-terminated and
+ * lives as long as the module. */
+bool wasm_module_export_info(const wasm_module *module, uint32_t index,
+			     const char **name, size_t *name_len,
+			     wasm_extern_kind *kind);
+
 /* Describes one import, given to the resolver. Strings are not
- * NUL-terminated; they live as long as the module. */
+ * NUL-terminated; everything lives as long as the module. */
 typedef struct wasm_import {
 	const char *module;
 	size_t module_len;
 	const char *name;
 	size_t name_len;
 	wasm_extern_kind kind;
+	/* FUNC: the expected type; (types) holds the params then the
+	 * results, one wasm_valtype byte each. */
+	uint32_t nparams, nresults;
+	const uint8_t *types;
+	/* TABLE, MEMORY: limits in elements/pages (max UINT32_MAX: none);
+	 * TABLE, GLOBAL: (valtype) is the element/value type; GLOBAL: (mut). */
+	uint32_t min, max;
+	wasm_valtype valtype;
+	bool mut;
 } wasm_import;
 
 /* What an import resolves to: one object of the import's kind. */
@@ -198,12 +217,21 @@ typedef bool (*wasm_resolver)(void *user, const wasm_import *imp,
 /*
  * Instantiate (module): resolve imports through (resolve, user), create
  * memories, tables and globals, apply element and data segments and run
- * the start function with unlimited fuel. (limits) may be NULL for the
- * defaults. Returns WASM_OK and the instance in (*out); WASM_ERR_UNLINKABLE
- * for bad imports; WASM_TRAP if a segment is out of bounds or the start
- * function trapped (writes to imported memories and tables made before
- * the failure stay, as the spec requires); WASM_ERR_NOMEM. On failure
- * nothing is left allocated and (*why) explains.
+ * the start function with (limits->start_fuel) fuel (unlimited if 0; a
+ * start function that runs out traps with WASM_TRAP_OUT_OF_FUEL).
+ * (limits) may be NULL for the defaults; (alloc) must not be NULL and
+ * must outlive the instance. Returns:
+ *  - WASM_OK: the instance is in (*out);
+ *  - WASM_ERR_UNLINKABLE (bad imports) or WASM_ERR_NOMEM (allocator, or a
+ *    memory/table minimum above the limits): (*out) is NULL and nothing
+ *    stays allocated;
+ *  - WASM_TRAP: a segment was out of bounds or the start function trapped
+ *    (wasm_trap_code(*out) says which). Writes already made to imported
+ *    memories and tables stay, as the spec requires, and such a table may
+ *    now hold functions of this instance; so the instance is still
+ *    returned in (*out): keep it while anything may call into it, then
+ *    wasm_instance_free it. Do not call its exports.
+ * (*why) explains any failure.
  */
 wasm_result wasm_instantiate(wasm_instance **out, const wasm_module *module,
 			     const wasm_allocator *alloc,
@@ -285,6 +313,10 @@ wasm_func *wasm_func_new(const wasm_allocator *alloc,
 			 const wasm_valtype *results, uint32_t nresults,
 			 wasm_host_fn fn, void *user);
 void wasm_func_free(wasm_func *func);
+/* The type of (func): (*types) holds params then results, one
+ * wasm_valtype byte each, valid as long as (func). */
+void wasm_func_type(const wasm_func *func, uint32_t *nparams,
+		    uint32_t *nresults, const uint8_t **types);
 
 /* Host memory of (min) pages, at most (max) (UINT32_MAX for none). */
 wasm_memory *wasm_memory_new(const wasm_allocator *alloc, uint32_t min,
