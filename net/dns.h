@@ -33,23 +33,6 @@
 #define NET_DNS_CACHE 16
 #define NET_DNS_PORT 53
 
-/* The request belongs in include/mote/net.h (the public API); until it is
- * there, it is defined here. Once net.h defines NET_DNS_MAX_ADDRS and the
- * struct, this copy steps aside. */
-#ifndef NET_DNS_MAX_ADDRS
-#define NET_DNS_MAX_ADDRS 4
-typedef struct net_dns_req {
-    kwork_t work;       /* KOP_DNS_RESOLVE */
-    const char *name;   /* NUL-terminated; the caller's until completion */
-    uint32_t addrs[NET_DNS_MAX_ADDRS]; /* A records, host byte order */
-    uint32_t count;     /* addresses stored, valid on KERR_OK */
-    uint32_t ttl;       /* seconds, valid on KERR_OK */
-} net_dns_req_t;
-
-void net_dns_req_init(net_dns_req_t *r, const char *name, kwork_fn callback,
-                      void *ctx);
-#endif
-
 /* --- Wire format (pure functions, for the resolver, tests and fuzzing) */
 
 /* Build a query for (name), type A, recursion desired, into (p) of (cap)

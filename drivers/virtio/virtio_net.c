@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include "drivers/virtio/virtio_dev.h"
 #include "kernel/kmem.h"
+#include "kernel/kqueue.h"
 #include "kernel/kservice.h"
 #include "lib/kstring.h"
 #include "mote/knet.h"
@@ -29,7 +30,6 @@
 #define F_STATUS (1u << 16)
 #define S_LINK_UP 1
 
-typedef struct fifo { kwork_t *head, *tail; } fifo_t;
 
 typedef struct net {
     virtio_dev_t *dev;
@@ -37,7 +37,7 @@ typedef struct net {
     uint32_t hdr_len;        /* 12 modern, 10 legacy */
     uint8_t **tx_free;       /* stack of idle transmit buffers */
     uint16_t ntx_free;
-    fifo_t rx_armed, tx_wait;
+    kqueue_t rx_armed, tx_wait;
     uint8_t (*backlog)[KNET_MAX_FRAME];
     uint16_t bl_len[NET_BACKLOG];
     uint16_t bl_head, bl_count;
@@ -46,41 +46,6 @@ typedef struct net {
 
 static net_t nets[NET_MAX];
 static unsigned nnet;
-
-static void fifo_push(fifo_t *q, kwork_t *w)
-{
-    w->svc_priv = NULL;
-    if (q->head)
-        q->tail->svc_priv = w;
-    else
-        q->head = w;
-    q->tail = w;
-}
-
-static kwork_t *fifo_pop(fifo_t *q)
-{
-    kwork_t *w = q->head;
-    if (w)
-        q->head = w->svc_priv;
-    return w;
-}
-
-static bool fifo_remove(fifo_t *q, kwork_t *w)
-{
-    kwork_t *prev = NULL;
-    for (kwork_t *p = q->head; p; prev = p, p = p->svc_priv) {
-        if (p != w)
-            continue;
-        if (prev)
-            prev->svc_priv = p->svc_priv;
-        else
-            q->head = p->svc_priv;
-        if (q->tail == p)
-            q->tail = prev;
-        return true;
-    }
-    return false;
-}
 
 /* Copy (len) bytes of frame into receive (w) and complete it. */
 static void rx_fill(kwork_t *w, const uint8_t *frame, uint32_t len)
@@ -94,7 +59,7 @@ static void rx_fill(kwork_t *w, const uint8_t *frame, uint32_t len)
 
 static void rx_deliver(net_t *n, const uint8_t *frame, uint32_t len)
 {
-    kwork_t *w = fifo_pop(&n->rx_armed);
+    kwork_t *w = kq_pop(&n->rx_armed);
     if (w) {
         rx_fill(w, frame, len);
     } else if (n->bl_count < NET_BACKLOG) {
@@ -137,7 +102,7 @@ static void tx_pump(net_t *n)
             n->tx_free[n->ntx_free++] = buf;
         while (n->tx_wait.head &&
                tx_start(n, KCONTAINER_OF(n->tx_wait.head, knet_req_t, work)))
-            fifo_pop(&n->tx_wait);
+            kq_pop(&n->tx_wait);
         virtio_kick(n->dev, n->txq);
         if (!n->tx_wait.head) {
             virtq_quiet(n->txq);
@@ -179,13 +144,13 @@ static kerr_t net_submit(kwork_t *w)
             n->bl_count--;
             rx_fill(w, n->backlog[i], n->bl_len[i]);
         } else {
-            fifo_push(&n->rx_armed, w);
+            kq_push(&n->rx_armed, w);
         }
         return KERR_OK;
     }
     if (r->len > KNET_MAX_FRAME)
         return KERR_INVALID;
-    fifo_push(&n->tx_wait, w);
+    kq_push(&n->tx_wait, w);
     tx_pump(n);
     return KERR_OK;
 }
@@ -195,7 +160,7 @@ static kerr_t net_submit(kwork_t *w)
 static bool net_cancel(kwork_t *w)
 {
     net_t *n = &nets[KCONTAINER_OF(w, knet_req_t, work)->dev];
-    return fifo_remove(&n->rx_armed, w) || fifo_remove(&n->tx_wait, w);
+    return kq_remove(&n->rx_armed, w) || kq_remove(&n->tx_wait, w);
 }
 
 static kerr_t net_info(uint32_t dev, void *out)
