@@ -696,7 +696,7 @@ EXTRA = {
 HOST_TESTS = {
     "virtq": ["tests/qemu/virtq_test.c", "drivers/virtio/virtq.c"],
     "virtio-net": ["tests/qemu/virtio_net_test.c", "drivers/virtio/virtio.c",
-                   "drivers/virtio/virtq.c", "drivers/virtio/virtio_net.c"],
+                   "drivers/virtio/virtq.c", "drivers/virtio/virtio_net.c", "kernel/kqueue.c"],
 }
 
 
