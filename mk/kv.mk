@@ -15,14 +15,7 @@ kv-unit-build:
 	@$(MAKE) --no-print-directory -s $(KV_UNIT_BINS)
 
 kv-test: kv-unit-build kv-long-build
-	@ok=0; bad=0; for t in $(KV_UNIT_BINS) $(KV_LONG_TESTS); do \
-	  out=$$($$t 2>&1); rc=$$?; echo "$$out" | grep -v '^[0-9]* passed, [0-9]* failed'; \
-	  line=$$(echo "$$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -1); \
-	  if [ -z "$$line" ]; then echo "FAIL $$t: no result line (exit $$rc)"; bad=$$((bad+1)); continue; fi; \
-	  p=$${line%% passed*}; f=$${line#*passed, }; f=$${f%% failed*}; \
-	  ok=$$((ok+p)); bad=$$((bad+f)); \
-	  if [ $$rc -ne 0 ] && [ $$f -eq 0 ]; then echo "FAIL $$t: exit $$rc"; bad=$$((bad+1)); fi; \
-	done; echo "$$ok passed, $$bad failed"
+	@tools/sum-results $(KV_UNIT_BINS) $(KV_LONG_TESTS)
 
 # tests/kv/*_test.c: the longer KV tests (crash sweep, corruption), linked
 # like unit tests but run only by kv-test.
@@ -83,11 +76,4 @@ kv-bench: kv-bench-build
 KVD_QEMU_PLATFORMS ?= x64 x32 arm64 arm32 rv64 rv32
 .PHONY: kvd-qemu-test
 kvd-qemu-test:
-	@ok=0; bad=0; for p in $(KVD_QEMU_PLATFORMS); do \
-	  out=$$(PLATFORM=$$p timeout 600 python3 tests/kv/kvd_test.py 2>&1); \
-	  echo "$$out" | grep -v -E '^[0-9]+ passed, [0-9]+ failed'; \
-	  line=$$(echo "$$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -1); \
-	  if [ -z "$$line" ]; then echo "FAIL kvd[$$p]: no result line"; bad=$$((bad+1)); continue; fi; \
-	  p_=$${line%% passed*}; f_=$${line#*passed, }; f_=$${f_%% failed*}; \
-	  ok=$$((ok+p_)); bad=$$((bad+f_)); \
-	done; echo "$$ok passed, $$bad failed"
+	@tools/sum-results $(foreach p,$(KVD_QEMU_PLATFORMS),"PLATFORM=$(p) timeout 600 python3 tests/kv/kvd_test.py")

@@ -15,14 +15,7 @@ net-unit-build: $(NET_UNIT_BINS)
 
 net-unit-test:
 	@$(MAKE) --no-print-directory -s net-unit-build
-	@ok=0; bad=0; for t in $(NET_UNIT_BINS); do \
-	  out=$$($$t 2>&1); rc=$$?; echo "$$out" | grep -vE '^[0-9]+ passed, [0-9]+ failed'; \
-	  line=$$(echo "$$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -1); \
-	  if [ -z "$$line" ]; then echo "FAIL $$t: no result line (exit $$rc)"; bad=$$((bad+1)); continue; fi; \
-	  p=$${line%% passed*}; f=$${line#*passed, }; f=$${f%% failed*}; \
-	  ok=$$((ok+p)); bad=$$((bad+f)); \
-	  if [ $$rc -ne 0 ] && [ $$f -eq 0 ]; then echo "FAIL $$t: exit $$rc"; bad=$$((bad+1)); fi; \
-	done; echo "$$ok passed, $$bad failed"
+	@tools/sum-results $(NET_UNIT_BINS)
 
 # --- net-test: real peers in network namespaces (tests/net/net_test.py).
 # Every scenario runs on each of NET_PLATFORMS: the hosted build on a TAP

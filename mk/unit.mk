@@ -47,13 +47,6 @@ unit-build: $(UNIT_BINS)
 unit-test:
 	@tools/ensure-deps build test
 	@$(MAKE) --no-print-directory -s unit-build
-	@ok=0; bad=0; for t in $(UNIT_BINS); do \
-	  out=$$($$t 2>&1); rc=$$?; echo "$$out" | grep -v '^[0-9]* passed, [0-9]* failed'; \
-	  line=$$(echo "$$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -1); \
-	  if [ -z "$$line" ]; then echo "FAIL $$t: no result line (exit $$rc)"; bad=$$((bad+1)); continue; fi; \
-	  p=$${line%% passed*}; f=$${line#*passed, }; f=$${f%% failed*}; \
-	  ok=$$((ok+p)); bad=$$((bad+f)); \
-	  if [ $$rc -ne 0 ] && [ $$f -eq 0 ]; then echo "FAIL $$t: exit $$rc"; bad=$$((bad+1)); fi; \
-	done; echo "$$ok passed, $$bad failed"
+	@tools/sum-results $(UNIT_BINS)
 
 -include $(wildcard $(UNIT_DIR)/obj/*/*.d $(UNIT_DIR)/obj/*/*/*.d)

@@ -20,16 +20,23 @@ class Results:
         self.passed += 1
         print(f"PASS {name}", flush=True)
 
-    def fail(self, name, why):
+    def fail(self, name, why, log=None):
         self.failed += 1
         print(f"FAIL {name}: {why}", flush=True)
+        if log is not None:  # the console of the failing boot, its tail
+            print("---- console log (last 60 lines) ----")
+            print("\n".join(log.splitlines()[-60:]))
+            print("----")
 
     def skip(self, name, why):
         self.skipped += 1
         print(f"SKIP {name}: {why}", flush=True)
 
-    def check(self, name, cond, why=""):
-        (self.ok(name) if cond else self.fail(name, why or "check failed"))
+    def check(self, name, cond, why="", log=None):
+        if cond:
+            self.ok(name)
+        else:
+            self.fail(name, why or "check failed", log)
         return cond
 
     def finish(self):

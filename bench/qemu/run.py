@@ -29,6 +29,7 @@ import time
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 from benchlib import write_results  # noqa: E402
+from motetest import free_udp_port  # noqa: E402
 
 BUILD = "build/bench-qemu"
 OUT = os.path.join(ROOT, BUILD)
@@ -43,14 +44,6 @@ ROWS = [("x64", "microvm, virtio-mmio", {"USE_PCI": "0"}),
     (p, f"virt, virtio-{t}", {"USE_PCI": pci})
     for p in ("arm64", "arm32", "rv64", "rv32") for t, pci in (("mmio", "0"), ("pci", "1"))]
 PLATFORMS = os.environ.get("BENCH_PLATFORMS", "x64 x32 arm64 arm32 rv64 rv32").split()
-
-
-def free_udp_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def kvm_usable():

@@ -48,6 +48,8 @@ import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+from motetest import Results, free_udp_port  # noqa: E402
 BUILD = "build/qemu-test"
 BOOT_TIMEOUT = {"tcg": 60, "kvm": 60}
 IMAGE_MB = 16
@@ -104,34 +106,6 @@ ROWS = _host_arch_rows() + [
 KVM_PLATFORMS = {"x86_64": {"x64"}, "aarch64": {"arm64"}}.get(os.uname().machine, set())
 
 
-class Results:
-    def __init__(self):
-        self.passed = self.failed = self.skipped = 0
-
-    def ok(self, name):
-        self.passed += 1
-        print(f"PASS {name}", flush=True)
-
-    def fail(self, name, why, log=None):
-        self.failed += 1
-        print(f"FAIL {name}: {why}", flush=True)
-        if log is not None:
-            print("---- serial log (last 60 lines) ----")
-            print("\n".join(log.splitlines()[-60:]))
-            print("----")
-
-    def skip(self, name, why):
-        self.skipped += 1
-        print(f"SKIP {name}: {why}", flush=True)
-
-    def check(self, name, cond, why, log=None):
-        if cond:
-            self.ok(name)
-        else:
-            self.fail(name, why, log)
-        return cond
-
-
 def kvm_usable():
     try:
         fd = os.open("/dev/kvm", os.O_RDWR)
@@ -139,14 +113,6 @@ def kvm_usable():
         return True, ""
     except OSError as e:
         return False, f"/dev/kvm not usable ({e.strerror})"
-
-
-def free_udp_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def make(*args):
