@@ -7,6 +7,7 @@ usage: bench.py OUTDIR RESULTS.md
 Times are CPU time (user + sys) of the whole process, best of REPS runs,
 so a loaded machine skews them less than wall time would.
 """
+import glob
 import math, os, platform, resource, subprocess, sys, time
 
 PROGS = ['fib', 'sieve', 'matmul', 'sha256', 'hashtable', 'nbody']
@@ -60,6 +61,22 @@ def runtime_size():
     sz = subprocess.run(['llvm-size', lib], stdout=subprocess.PIPE).stdout.decode().split('\n')[1].split()
     return int(sz[0]), int(sz[1]), int(sz[2])
 
+def instantiate_times():
+    """Decode + validate + compile + instantiate of each program with its
+    debug names stripped (about 30 KiB each), median of 200 (instantiate.c)."""
+    exe = os.path.join(out, 'instantiate')
+    srcs = sorted(glob.glob(os.path.join(repo, 'wasm', '*.c')))
+    sh(['clang', '-std=c11', '-O2', '-fno-math-errno', '-I' + os.path.join(repo, 'include'),
+        '-I' + repo, os.path.join(here, 'instantiate.c')] + srcs + ['-o', exe])
+    res = []
+    for p in PROGS:
+        stripped = os.path.join(out, p + '.stripped.wasm')
+        sh(['wasm-strip', '-o', stripped, os.path.join(out, p + '.wasm')])
+        o = subprocess.run([exe, stripped, '200'], stdout=subprocess.PIPE, check=True)
+        kv = dict(x.split('=') for x in o.stdout.decode().split())
+        res.append((p, int(kv['bytes']), float(kv['median_us'])))
+    return res
+
 def main():
     host = build()
     rows, ratios_m, ratios_n = [], [], []
@@ -77,6 +94,7 @@ def main():
     gm = math.exp(sum(map(math.log, ratios_m)) / len(ratios_m))
     gn = math.exp(sum(map(math.log, ratios_n)) / len(ratios_n))
     text, data, bss = runtime_size()
+    inst = instantiate_times()
     cpu = platform.processor() or platform.machine()
     try:
         for line in open('/proc/cpuinfo'):
@@ -105,7 +123,11 @@ def main():
     lines += ['| **geomean** | | | **%.1f×** | | **%.1f×** | |' % (gm, gn), '',
               'Target: mote geomean ≤ 12× native. Node includes its startup and JIT compile.', '',
               'Runtime size (wasm/*.c, x86-64 freestanding -O2, stripped relocatable): '
-              'text %d B, data %d B, bss %d B.' % (text, data, bss), '']
+              'text %d B, data %d B, bss %d B.' % (text, data, bss), '',
+              'Load (decode, validate, compile) + instantiate, debug names stripped, median of 200 '
+              '(bench/wasm/instantiate.c; target: a 30 KiB module in under 1 ms):', '',
+              '| module | bytes | µs |', '|---|---|---|']
+    lines += ['| %s | %d | %.0f |' % r for r in inst] + ['']
     os.makedirs(os.path.dirname(results), exist_ok=True)
     open(results, 'w').write('\n'.join(lines))
     print('geomean mote/native %.1fx, node/native %.1fx; runtime text %d bytes' % (gm, gn, text))
