@@ -62,6 +62,7 @@ struct sbx_inst {
     int exit_code;
     uint64_t sleep_until;  /* poll_oneoff: resume _start after this */
     ktimer_t resume;       /* next slice of _start */
+    wasm_func *complete;   /* the export mote_complete, looked up once */
 };
 
 /* instance.c */

@@ -4,7 +4,7 @@
  * same buffer, and the send's completion re-arms the receive. */
 #include "mote.h"
 
-#define SLOTS 8
+#define SLOTS 32 /* receives kept armed, as apps/echo does */
 #define SEND_TOKEN 1000
 
 static int32_t net;
