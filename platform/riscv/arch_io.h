@@ -17,18 +17,6 @@ static inline void arch_mb(void) { __asm__ volatile("fence iorw, iorw" ::: "memo
 static inline void arch_rmb(void) { __asm__ volatile("fence ir, ir" ::: "memory"); }
 static inline void arch_wmb(void) { __asm__ volatile("fence ow, ow" ::: "memory"); }
 
-#define RISCV_MMIO(T, n)                                                   \
-    static inline T mmio_read##n(uintptr_t a)                              \
-    {                                                                      \
-        return *(volatile T *)a;                                           \
-    }                                                                      \
-    static inline void mmio_write##n(uintptr_t a, T v)                     \
-    {                                                                      \
-        *(volatile T *)a = v;                                              \
-    }
-RISCV_MMIO(uint8_t, 8)
-RISCV_MMIO(uint16_t, 16)
-RISCV_MMIO(uint32_t, 32)
-#undef RISCV_MMIO
+#include "platform/shared/mmio_plain.h"
 
 #endif

@@ -14,19 +14,7 @@ static inline void arch_mb(void) { __asm__ volatile("mfence" ::: "memory"); }
 static inline void arch_rmb(void) { __asm__ volatile("" ::: "memory"); }
 static inline void arch_wmb(void) { __asm__ volatile("" ::: "memory"); }
 
-#define X86_MMIO(T, n)                                                     \
-    static inline T mmio_read##n(uintptr_t a)                              \
-    {                                                                      \
-        return *(volatile T *)a;                                           \
-    }                                                                      \
-    static inline void mmio_write##n(uintptr_t a, T v)                     \
-    {                                                                      \
-        *(volatile T *)a = v;                                              \
-    }
-X86_MMIO(uint8_t, 8)
-X86_MMIO(uint16_t, 16)
-X86_MMIO(uint32_t, 32)
-#undef X86_MMIO
+#include "platform/shared/mmio_plain.h"
 
 static inline void outb(uint16_t port, uint8_t v)
 {
