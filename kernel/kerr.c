@@ -16,6 +16,9 @@ static const char *const names[KERR__COUNT] = {
     [KERR_TOO_BIG] = "KERR_TOO_BIG",
     [KERR_UNREACHABLE] = "KERR_UNREACHABLE",
     [KERR_DENIED] = "KERR_DENIED",
+    [KERR_REFUSED] = "KERR_REFUSED",
+    [KERR_RESET] = "KERR_RESET",
+    [KERR_CLOSED] = "KERR_CLOSED",
 };
 
 const char *kerr_str(kerr_t err)

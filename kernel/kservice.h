@@ -31,6 +31,9 @@ typedef struct kservice {
     /* Endpoint set-up for classes that have one (UDP sockets). */
     kerr_t (*open)(void *endpoint, uint32_t arg);
     void (*close)(void *endpoint);
+    /* Further synchronous operations on an endpoint (TCP: close or abort
+     * a connection, set an option; NET_TCP_CTL_* in net.h). */
+    kerr_t (*ctl)(void *endpoint, uint32_t cmd, uint32_t arg);
 } kservice_t;
 
 /* Serve class (cls) with (svc), replacing any earlier one (a platform's raw

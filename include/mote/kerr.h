@@ -25,6 +25,10 @@ typedef enum kerr {
     KERR_TOO_BIG,       /* data does not fit the buffer or the protocol limit */
     KERR_UNREACHABLE,   /* the network peer could not be reached */
     KERR_DENIED,        /* the handle lacks a right the operation needs */
+    KERR_REFUSED,       /* the peer refused the connection (RST to a SYN) */
+    KERR_RESET,         /* the peer reset an established connection */
+    KERR_CLOSED,        /* the stream is closed: the peer's FIN was read, or
+                         * our side was shut down */
     KERR__COUNT
 } kerr_t;
 

@@ -49,6 +49,7 @@ enum {
     KOP_CLASS_KV = 7,
     KOP_CLASS_CHAN = 8,
     KOP_CLASS_USER = 9, /* services an application registers itself */
+    KOP_CLASS_TCP = 10,
     KOP_CLASS__COUNT
 };
 typedef enum kop {
@@ -64,6 +65,11 @@ typedef enum kop {
     KOP_DNS_RESOLVE = KOP_CLASS_DNS << 8, /* net_dns_req_t */
     KOP_CHAN_SEND = KOP_CLASS_CHAN << 8,  /* kchan_req_t */
     KOP_CHAN_RECV,                        /* kchan_req_t */
+    KOP_TCP_ACCEPT = KOP_CLASS_TCP << 8,  /* net_tcp_req_t on a listener */
+    KOP_TCP_CONNECT,                      /* net_tcp_req_t */
+    KOP_TCP_SEND,                         /* net_tcp_req_t */
+    KOP_TCP_RECV,                         /* net_tcp_req_t */
+    KOP_TCP_SHUTDOWN,                     /* net_tcp_req_t (no buffer) */
 } kop_t;
 
 typedef struct kwork kwork_t;
