@@ -4,13 +4,14 @@
  *              next deadline }
  *
  * That is the whole kernel: no scheduler, no threads. Start-up is the
- * platform's device discovery, the layers' KINIT hooks, the CSPRNG's first
- * seed, then the application's app_main().
+ * platform's device discovery, one reading of its wall clock, the layers'
+ * KINIT hooks, the CSPRNG's first seed, then the application's app_main().
  */
 #include "kernel/kinit.h"
 #include "kernel/kloop.h"
 #include "kernel/platform.h"
 #include "kernel/kargs.h"
+#include "kernel/kwall.h"
 #include "kernel/csprng.h"
 #include "mote/kapp.h"
 #include "mote/krng.h"
@@ -58,8 +59,10 @@ static void run_until(int (*done)(void), uint64_t deadline)
 void kstart(const char *cmdline)
 {
     kargs_parse(cmdline);
+    klog_wall = kargs_get_ulong("printk_wall", 0) != 0;
     kcore_register();
     platform_init();
+    kwall_init();
     kinit_run();
     kcsprng_start();
     run_until(kcsprng_ready, platform_now_ns() + 2 * KTIME_S);

@@ -61,4 +61,14 @@ void platform_poll(void);
 _Noreturn void platform_exit(int code);
 void platform_panic_dump(void);
 
+/* 10. Wall clock (optional). Nanoseconds since the Unix epoch (UTC, leap
+ * seconds not counted) now, read from the platform's real-time clock, or 0
+ * if it has none or the one it has holds no valid time. The kernel calls
+ * it once, from kmain after platform_init, and from then on advances that
+ * reading by platform_now_ns() (kernel/kwall.c), so a clock with whole
+ * seconds is good enough. It may take a few milliseconds (an RTC update
+ * cycle to wait out). A platform without a wall clock need not define it:
+ * the kernel's weak default returns 0. */
+uint64_t platform_wallclock_ns(void);
+
 #endif

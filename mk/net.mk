@@ -51,7 +51,7 @@ net-test:
 NET_FUZZ_DIR  := $(BUILD)/net-fuzz
 NET_FUZZ_SECS ?= 25
 NET_FUZZ_SRCS = tests/fuzz/net_fuzz.c $(wildcard kernel/*.c) \
-                $(wildcard crypto/*.c) lib/fmt.c $(wildcard net/*.c) \
+                $(wildcard crypto/*.c) lib/fmt.c lib/kdate.c $(wildcard net/*.c) \
                 tests/unit/fake_platform.c tests/unit/fake_blk.c \
                 tests/unit/fake_net.c
 

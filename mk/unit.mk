@@ -1,7 +1,8 @@
 # Unit tests: portable code built for the host with ASan and UBSan, each
 # tests/unit/<name>.c its own binary, linked with the fake platform.
 # Layer archives are linked only where a test's name asks for them
-# (net_* -> net/, kv_* -> store/, sbx_* -> sandbox/ wasm/ store/), so one layer's tests never wait on
+# (net_* -> net/, kv_* -> store/, sbx_* -> sandbox/ wasm/ store/, x86_* ->
+# the x86 platform's pure decoders), so one layer's tests never wait on
 # another's build.
 
 UNIT_DIR    := $(BUILD)/unit
@@ -13,7 +14,7 @@ UNIT_FAKE   := tests/unit/fake_platform.c tests/unit/fake_blk.c \
 UNIT_TESTS  := $(filter-out $(UNIT_FAKE),$(wildcard tests/unit/*.c))
 UNIT_BINS   := $(patsubst tests/unit/%.c,$(UNIT_DIR)/%,$(UNIT_TESTS))
 
-unit_core_srcs  := $(wildcard kernel/*.c) $(wildcard crypto/*.c) lib/fmt.c net/udp_api.c \
+unit_core_srcs  := $(wildcard kernel/*.c) $(wildcard crypto/*.c) lib/fmt.c lib/kdate.c net/udp_api.c \
                    $(wildcard lib/rt/*.c)
 unit_net_srcs   := $(filter-out net/udp_api.c,$(wildcard net/*.c))
 unit_store_srcs := $(wildcard store/*.c)
@@ -33,7 +34,7 @@ $(UNIT_DIR)/libstore.a: $(call unit_objs,$(unit_store_srcs))
 
 # Layers register through KINIT sections, so their objects are linked
 # whole (an archive would drop a hook nobody references).
-unit_layer = $(if $(filter net_%,$(1)),$(call unit_objs,$(unit_net_srcs)))$(if $(filter kv_%,$(1)),$(call unit_objs,$(unit_store_srcs)))$(if $(filter sbx_%,$(1)),$(call unit_objs,$(unit_sbx_srcs) $(unit_store_srcs)))
+unit_layer = $(if $(filter x86_%,$(1)),$(call unit_objs,platform/x86/cmos_time.c))$(if $(filter net_%,$(1)),$(call unit_objs,$(unit_net_srcs)))$(if $(filter kv_%,$(1)),$(call unit_objs,$(unit_store_srcs)))$(if $(filter sbx_%,$(1)),$(call unit_objs,$(unit_sbx_srcs) $(unit_store_srcs)))
 .SECONDEXPANSION:
 $(UNIT_DIR)/%: $(UNIT_DIR)/obj/tests/unit/%.o $$(call unit_layer,$$*) $(UNIT_DIR)/libcore.a
 	$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.o,$^) $(UNIT_DIR)/obj/tests/unit/test_main.o $(UNIT_DIR)/libcore.a $(UNIT_LIBS_$*)

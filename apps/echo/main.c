@@ -1,10 +1,12 @@
 /* The default application: RNG and block self-checks, then UDP echo.
  *
  * It runs unchanged on every platform. In order:
- *   1. print 32 bytes from the platform RNG ("rng: <hex>");
- *   2. the block check on device 0 (block_check.c): a boot counter in
+ *   1. print the wall clock as Unix seconds ("wall: <s>", or
+ *      "wall: unknown (...)" without an RTC);
+ *   2. print 32 bytes from the platform RNG ("rng: <hex>");
+ *   3. the block check on device 0 (block_check.c): a boot counter in
  *      sector 0 that survives restarts ("blk: boot count N ok");
- *   3. UDP echo on port 8080 with ECHO_SLOTS receives armed, then one line
+ *   4. UDP echo on port 8080 with ECHO_SLOTS receives armed, then one line
  *      that says how to try it from the host.
  * Nothing is printed per datagram.
  */
@@ -94,9 +96,22 @@ static void rng_done(kwork_t *w)
     echo_block_check(block_done);
 }
 
+/* The wall clock as Unix seconds, so a test can hold it against the
+ * host's clock. */
+static void print_wall(void)
+{
+    uint64_t ns;
+    kerr_t err = ktime_wall(&ns);
+    if (err)
+        printk(KLOG_INFO, "wall: unknown (%s)", kerr_str(err));
+    else
+        printk(KLOG_INFO, "wall: %llu", (unsigned long long)(ns / KTIME_S));
+}
+
 void app_main(void)
 {
     printk(KLOG_INFO, "mote echo: starting");
+    print_wall();
     krng_req_init(&rng, rng_bytes, sizeof rng_bytes, rng_done, NULL);
     kerr_t err = ksubmit(&rng.work);
     if (err) {

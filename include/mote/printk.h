@@ -2,7 +2,10 @@
  *
  * printk formats into a fixed buffer (no allocation) and writes one line to
  * the platform's debug console, prefixed by the monotonic time in seconds
- * and the level: "[    1.002003] W: disk is read-only". Lines at a level
+ * and the level: "[    1.002003] W: disk is read-only". With klog_wall set
+ * (boot argument printk_wall=1) and a wall clock known (mote/ktime.h) the
+ * prefix is the UTC date and time instead:
+ * "[2026-12-07T23:02:20.123456Z] W: disk is read-only". Lines at a level
  * above klog_level are dropped. The format language is a C subset:
  * %d %i %u %x %X %o %c %s %p %% with flags "-0+ ", width, precision, `*`,
  * and the length modifiers hh h l ll z j t. No floating point.
@@ -14,10 +17,12 @@
 #define MOTE_PRINTK_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 enum { KLOG_ERR = 0, KLOG_WARN, KLOG_INFO, KLOG_DEBUG };
 extern int klog_level; /* default KLOG_INFO */
+extern bool klog_wall; /* UTC prefix; default false, printk_wall=1 sets it */
 
 #if defined(__GNUC__)
 #define KPRINTF(f, a) __attribute__((format(printf, f, a)))

@@ -14,6 +14,7 @@
 #include "mote/printk.h"
 #include "platform/arm32/arm32.h"
 #include "platform/shared/fdt_arm.h"
+#include "platform/shared/fdt_rtc.h"
 #include "platform/shared/fdt_virtio.h"
 #include "platform/shared/gic.h"
 
@@ -33,6 +34,12 @@ void arm32_devices_init(const fdt_t *f)
 void platform_poll(void)
 {
     virtio_poll();
+}
+
+/* virt's PL031. */
+uint64_t platform_wallclock_ns(void)
+{
+    return fdt_rtc_wallclock(&arm32_fdt, LIMIT);
 }
 
 int platform_msi_alloc(uint64_t *addr, uint32_t *data)

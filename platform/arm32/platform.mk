@@ -11,6 +11,7 @@ SEMIHOSTING ?= 1
 
 PLAT_SRCS := $(wildcard platform/arm32/*.c platform/arm32/*.S) \
              platform/shared/fdt.c platform/shared/fdt_arm.c platform/shared/fdt_pci.c \
+             platform/shared/fdt_rtc.c \
              platform/shared/fdt_mem.c platform/shared/fdt_virtio.c \
              platform/shared/gic.c platform/shared/gic_v3.c \
              platform/shared/pl011.c \

@@ -19,6 +19,7 @@
 #include "mote/printk.h"
 #include "platform/arm64/arm64.h"
 #include "platform/shared/fdt_arm.h"
+#include "platform/shared/fdt_rtc.h"
 #include "platform/shared/fdt_virtio.h"
 #include "platform/shared/gic.h"
 
@@ -67,3 +68,6 @@ void arm64_devices_init(const fdt_t *f)
 }
 
 void platform_poll(void) { virtio_poll(); }
+
+/* virt's PL031. */
+uint64_t platform_wallclock_ns(void) { return fdt_rtc_wallclock(&arm64_fdt, MAPPED); }

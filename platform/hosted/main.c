@@ -1,4 +1,4 @@
-/* Hosted platform: process entry, console, clock, wait, exit.
+/* Hosted platform: process entry, console, clocks, wait, exit.
  *
  * argv words are the kernel command line ("drive=disk.img hostfwd=8888:8080
  * tap=tap0 ..."), exactly what QEMU's -append carries on bare metal, so the
@@ -78,6 +78,15 @@ static uint64_t t0;
 uint64_t platform_now_ns(void)
 {
     return host_ns() - t0;
+}
+
+/* The host's realtime clock (the kernel reads it once, at boot). */
+uint64_t platform_wallclock_ns(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_REALTIME, &ts) || ts.tv_sec < 0)
+        return 0;
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 /* Events fetched here are handled by the next platform_poll(): nothing

@@ -16,6 +16,7 @@
 #include "mote/printk.h"
 #include "platform/riscv/plic.h"
 #include "platform/riscv/riscv.h"
+#include "platform/shared/fdt_rtc.h"
 #include "platform/shared/fdt_virtio.h"
 
 /* A PLIC specifier is one cell: the source number, level-triggered. */
@@ -38,9 +39,15 @@ static void plic_route(unsigned line, bool edge)
 
 static const fdt_virtio_irq_t plic_irq = {plic_translate, plic_route};
 
+/* The highest address + 1 the CPU can reach (no MMU: all of it). */
+static uint64_t addr_limit(void)
+{
+    return (uint64_t)UINTPTR_MAX + 1 ? (uint64_t)UINTPTR_MAX + 1 : UINT64_MAX;
+}
+
 void riscv_devices_init(const fdt_t *f)
 {
-    uint64_t limit = (uint64_t)UINTPTR_MAX + 1 ? (uint64_t)UINTPTR_MAX + 1 : UINT64_MAX;
+    uint64_t limit = addr_limit();
     unsigned m = fdt_virtio_mmio(f, &plic_irq, limit);
     unsigned p = fdt_virtio_pci(f, &plic_irq, limit);
     printk(KLOG_INFO, "riscv: %u virtio-mmio devices, %u PCI functions", m, p);
@@ -48,6 +55,9 @@ void riscv_devices_init(const fdt_t *f)
 }
 
 void platform_poll(void) { virtio_poll(); }
+
+/* virt's goldfish RTC. */
+uint64_t platform_wallclock_ns(void) { return fdt_rtc_wallclock(&riscv_fdt, addr_limit()); }
 
 int platform_msi_alloc(uint64_t *addr, uint32_t *data)
 {

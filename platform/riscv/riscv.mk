@@ -5,7 +5,7 @@
 
 PLAT_SRCS := $(wildcard platform/riscv/*.c platform/riscv/*.S) \
              $(wildcard platform/$(RV_ARCH)/*.c) $(RV_EXTRA_SRCS) \
-             platform/shared/fdt.c platform/shared/fdt_pci.c \
+             platform/shared/fdt.c platform/shared/fdt_pci.c platform/shared/fdt_rtc.c \
              platform/shared/fdt_mem.c platform/shared/fdt_virtio.c \
              platform/shared/pci.c platform/shared/pci_cfg_ecam.c \
              platform/shared/uart16550.c platform/shared/uart16550_mmio.c \

@@ -24,7 +24,7 @@ PLAT_LINK_DEPS := platform/x32/link.ld
 PLAT_DEPS := qemu
 
 X32_ACCEL = $(or $(ACCEL),tcg)
-X32_MACHINE = $(if $(filter 1,$(USE_PCI)),q35,microvm)
+X32_MACHINE = $(if $(filter 1,$(USE_PCI)),q35,microvm$(,)rtc=on)
 
 PLAT_RUN = qemu-system-i386 -machine $(X32_MACHINE) -accel $(X32_ACCEL) \
   -cpu qemu32,pni=off -m 128M -nographic -serial mon:stdio -no-reboot \

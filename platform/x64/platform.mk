@@ -27,7 +27,7 @@ PLAT_LINK_DEPS := platform/x64/link.ld
 PLAT_DEPS := qemu
 
 X64_ACCEL = $(or $(ACCEL),$(shell test -r /dev/kvm -a -w /dev/kvm && echo kvm || echo tcg))
-X64_MACHINE = $(if $(filter 1,$(USE_PCI)),q35,microvm)
+X64_MACHINE = $(if $(filter 1,$(USE_PCI)),q35,microvm$(,)rtc=on)
 
 PLAT_RUN = qemu-system-x86_64 -machine $(X64_MACHINE) -accel $(X64_ACCEL) \
   -cpu qemu64,pni=off -m 128M -nographic -serial mon:stdio -no-reboot \

@@ -36,10 +36,7 @@ void x86_add_ram(uint64_t base, uint64_t end)
  * fills them): the fallback when the loader gave no memory map. */
 void x86_cmos_ram(void)
 {
-    outb(0x70, 0x34);
-    uint32_t lo = inb(0x71);
-    outb(0x70, 0x35);
-    uint32_t hi = inb(0x71);
+    uint32_t lo = x86_cmos_read(0x34), hi = x86_cmos_read(0x35);
     uint64_t above16 = (uint64_t)((hi << 8) | lo) << 16;
     x86_add_ram(0x100000, (16ull << 20) + above16);
 }

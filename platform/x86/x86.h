@@ -41,6 +41,9 @@ const char *x86_exception_name(unsigned vector);
 /* devices.c */
 void x86_devices_init(const char *cmdline);
 
+/* rtc.c: CMOS register (reg) (also the wall clock, platform_wallclock_ns) */
+uint8_t x86_cmos_read(uint8_t reg);
+
 /* memory.c: hand [base, end) to kmem minus low memory and the kernel
  * image; size RAM from CMOS when the loader gave no map. */
 void x86_add_ram(uint64_t base, uint64_t end);

@@ -9,9 +9,11 @@
 #include "kernel/kinit.h"
 #include "kernel/kloop.h"
 #include "kernel/kmem.h"
+#include "kernel/kwall.h"
 #include "kernel/platform.h"
 #include "mote/kapp.h"
 #include "mote/krng.h"
+#include "mote/printk.h"
 #include "tests/unit/fake_internal.h"
 #include "tests/unit/fake_platform.h"
 #include "tests/unit/test.h"
@@ -78,6 +80,13 @@ void platform_irq_restore(unsigned long flags)
 uint64_t platform_dma_addr(const void *p)
 {
     return (uint64_t)(uintptr_t)p;
+}
+
+uint64_t fake_wall_ns;
+
+uint64_t platform_wallclock_ns(void)
+{
+    return fake_wall_ns ? fake_wall_ns + fake_now : 0;
 }
 
 void platform_init(void)
@@ -243,6 +252,9 @@ static void boot(const char *cmdline, bool keep_disk)
     console_len = 0;
     console[0] = 0;
     fake_now = 1000000;
+    fake_wall_ns = 0;
+    kwall_reset();
+    klog_wall = false;
     kargs_parse(cmdline ? cmdline : "");
     kcore_register();
     kservice_register(KOP_CLASS_RNG, &rng_service);

@@ -22,6 +22,9 @@
 #include "mote/knet.h"
 
 extern uint64_t fake_now; /* ns; starts at 1 ms after fake_boot */
+/* The wall clock's Unix ns at fake_now == 0, what platform_wallclock_ns
+ * reports (plus fake_now); 0 (fake_boot's choice): no wall clock. */
+extern uint64_t fake_wall_ns;
 
 /* Fresh kernel: loop and devices reset, timer and RNG services up, CSPRNG
  * seeded from the test seed, boot arguments (cmdline) (NULL for none).
