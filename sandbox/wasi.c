@@ -5,14 +5,20 @@
  * EBADF for file descriptors that do not exist), so programs run and fail
  * cleanly rather than refusing to load.
  *
- * Clocks: mote has no wall clock, so REALTIME reads the monotonic clock
- * (nanoseconds since boot); the CPU-time clocks do too. Sleeping does not
+ * Clocks: REALTIME is the kernel's wall clock (ktime_wall: the platform's
+ * RTC read at boot, advanced by the monotonic clock); on a platform with
+ * none it falls back to nanoseconds since boot, so a program still sees
+ * time pass rather than an error it may not handle (Rust's SystemTime::now
+ * panics on one). MONOTONIC and the CPU-time clocks read the monotonic
+ * clock. Both advance with the monotonic clock, so clock_res_get gives all
+ * four the same resolution. Sleeping does not
  * block the event loop: poll_oneoff records the wake-up time and zeroes the
  * instance's fuel, so the interpreter suspends at its next fuel check and
  * the sandbox resumes _start from a kernel timer.
  */
 #include "lib/kstring.h"
 #include "mote/krng.h"
+#include "mote/ktime.h"
 #include "mote/printk.h"
 #include "sandbox/inst.h"
 
@@ -132,21 +138,34 @@ static wasm_trap w_environ_get(wasm_instance *wi, const wasm_val *a, wasm_val *r
     return strings_get(u, a, r, true);
 }
 
+enum { W_CLOCK_REALTIME = 0, W_CLOCK_LAST = 3 }; /* then MONOTONIC, 2 CPU-time */
+#define W_CLOCK_RES_NS 1 /* nanosecond counters; see the top of this file */
+
+static uint64_t clock_ns(uint32_t id)
+{
+    uint64_t wall;
+    if (id == W_CLOCK_REALTIME && ktime_wall(&wall) == KERR_OK)
+        return wall;
+    return ktime_now();
+}
+
 /* clock_time_get(id, precision, time_ptr) */
 static wasm_trap w_clock_time_get(wasm_instance *wi, const wasm_val *a, wasm_val *r, void *u)
 {
     (void)wi;
-    if (a[0].of.i32 > 3)
+    if (a[0].of.i32 > W_CLOCK_LAST)
         return errno_ret(r, W_EINVAL);
-    return errno_ret(r, put64(inst_of(u), a[2].of.i32, ktime_now()) ? W_OK : W_EFAULT);
+    uint64_t ns = clock_ns(a[0].of.i32);
+    return errno_ret(r, put64(inst_of(u), a[2].of.i32, ns) ? W_OK : W_EFAULT);
 }
 
+/* clock_res_get(id, resolution_ptr) */
 static wasm_trap w_clock_res_get(wasm_instance *wi, const wasm_val *a, wasm_val *r, void *u)
 {
     (void)wi;
-    if (a[0].of.i32 > 3)
+    if (a[0].of.i32 > W_CLOCK_LAST)
         return errno_ret(r, W_EINVAL);
-    return errno_ret(r, put64(inst_of(u), a[1].of.i32, 1) ? W_OK : W_EFAULT);
+    return errno_ret(r, put64(inst_of(u), a[1].of.i32, W_CLOCK_RES_NS) ? W_OK : W_EFAULT);
 }
 
 static wasm_trap w_random_get(wasm_instance *wi, const wasm_val *a, wasm_val *r, void *u)
@@ -182,6 +201,18 @@ static wasm_trap w_sched_yield(wasm_instance *wi, const wasm_val *a, wasm_val *r
     return errno_ret(r, W_OK);
 }
 
+/* Monotonic time at which clock (id) reads (t), for an absolute sleep: a
+ * REALTIME deadline is wall-clock time, so it is moved onto the monotonic
+ * clock (a deadline in the past is now). */
+static uint64_t abs_deadline(uint32_t id, uint64_t t, uint64_t now)
+{
+    uint64_t wall;
+    if (id != W_CLOCK_REALTIME || ktime_wall(&wall) != KERR_OK)
+        return t;
+    wall -= ktime_now() - now; /* the wall time at (now) */
+    return t > wall ? now + (t - wall) : now;
+}
+
 /* poll_oneoff(in, out, nsubs, nevents): clock subscriptions only; others
  * get an immediate event carrying ENOSYS. The earliest clock deadline
  * becomes the instance's wake-up time (see the top of this file). */
@@ -199,10 +230,12 @@ static wasm_trap w_poll_oneoff(wasm_instance *wi, const wasm_val *a, wasm_val *r
         memcpy(ev, sub, 8); /* userdata */
         ev[10] = sub[8];    /* event type = subscription tag */
         if (sub[8] == 0) {
+            uint32_t id;
             uint64_t t;
+            memcpy(&id, sub + 16, 4);
             memcpy(&t, sub + 24, 8);
             uint16_t flags = (uint16_t)(sub[40] | sub[41] << 8);
-            uint64_t at = (flags & 1) ? t : now + t;
+            uint64_t at = (flags & 1) ? abs_deadline(id, t, now) : now + t;
             if (at < wake)
                 wake = at;
         } else {

@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """tests/hosted: the echo app as a real Linux process, against real
 sockets and a real image file."""
+import datetime
 import os
 import random
+import re
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tools"))
 from motetest import (Console, Results, echo_check_sector0, echo_sizes,  # noqa: E402
@@ -29,11 +32,13 @@ def test_echo_and_counter(r, tmp, seed):
     rng = random.Random(seed)
     for boot_no in (1, 2):
         port = free_udp_port()
-        vm = boot(image, port)
+        started = time.time()
+        vm = boot(image, port, () if boot_no == 1 else ("printk_wall=1",))
         m = vm.wait_for(READY, 10)
         if not r.check(f"boot{boot_no}_ready", m is not None, "no ready line:\n" + vm.log):
             vm.stop()
             return
+        check_wall(r, f"boot{boot_no}", vm.log, started, time.time(), dated=boot_no == 2)
         r.check(f"boot{boot_no}_rng_printed",
                 vm.wait_for(r"rng: [0-9a-f]{64}\n", 1) is not None, vm.log)
         r.check(f"boot{boot_no}_blk_count",
@@ -48,6 +53,25 @@ def test_echo_and_counter(r, tmp, seed):
         vm.stop()
         r.check(f"boot{boot_no}_image_sector0", echo_check_sector0(image, boot_no),
                 "sector 0 does not hold the expected magic/counter/pattern")
+
+
+def check_wall(r, tag, log, started, seen, dated):
+    """The echo app's "wall: <unix seconds>" is the host's realtime clock,
+    which the hosted platform reads to the nanosecond: it must fall between
+    the process start and the line being read (1 s of slack for the whole
+    seconds). With printk_wall=1 the log prefix is that time in UTC."""
+    m = re.search(r"^\[([^\]]*)\] I: wall: (\S+)$", log, re.M)
+    ok = m and m[2].isdigit() and int(m[2]) != 0 and started - 1 <= int(m[2]) <= seen + 1
+    if not r.check(f"{tag}_wall_clock", ok, f"{m[0] if m else None!r}, host "
+                   f"{started:.3f}..{seen:.3f}\n{log}") or not dated:
+        return
+    try:
+        prefix = datetime.datetime.strptime(m[1], "%Y-%m-%dT%H:%M:%S.%fZ").replace(
+            tzinfo=datetime.timezone.utc).timestamp()
+    except ValueError:
+        prefix = 0
+    r.check(f"{tag}_printk_wall_prefix", started - 1 <= prefix <= seen + 1
+            and 0 <= prefix - int(m[2]) < 1, f"prefix {m[1]!r}\n{log}")
 
 
 def test_truncation(r, port):

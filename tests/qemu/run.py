@@ -7,6 +7,9 @@ from `make -s print-run ...` (so it lives in one place, the platform's
 platform.mk) with a fresh image and a free UDP port, boot, and check
 
   boot      the echo app reports ready within BOOT_TIMEOUT
+  wall      its "wall: <unix seconds>" (the platform's RTC) is the host's
+            time within WALL_SLACK; the reboot runs with printk_wall=1 and
+            its UTC log prefix must agree (wall-prefix)
   rng       the serial log shows 32 device random bytes
   dhcp      the IP stack got 10.0.2.15 from QEMU user networking's DHCP
   blk       "blk: boot count 1 ok", and after shutdown the image holds
@@ -34,6 +37,7 @@ cases, entries in EXTRA). Usage: run.py [ROW-SUBSTRING...];
 QEMU_TEST_VERBOSE=1 prints every serial log. Each platform builds in
 build/qemu-test/<platform>; disk images live in a per-run directory.
 """
+import datetime
 import os
 import random
 import re
@@ -283,6 +287,29 @@ def boot(row, image, port, args=""):
     return Guest(cmd.stdout.strip())
 
 
+WALL_SLACK = 5  # seconds; the RTCs keep whole seconds, QEMU starts them at host UTC
+WALL_LINE = re.compile(r"^(?:\[(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6})Z\]|\[ *[\d.]+\]) "
+                       r"I: wall: (\d+|unknown.*)$", re.M)
+
+
+def check_wall(res, tag, log, started, seen, dated):
+    """The echo app's "wall: <unix seconds>" (the kernel's wall clock, from
+    the platform's RTC) against the host's clock between QEMU's start and
+    the line being read; with printk_wall=1 also the line's UTC prefix."""
+    m = WALL_LINE.search(log)
+    if not res.check(f"{tag}/wall", m and m[2].isdigit() and int(m[2]) != 0
+                     and started - WALL_SLACK <= int(m[2]) <= seen + WALL_SLACK,
+                     f"wall line {m[0] if m else None!r}, host {started:.0f}..{seen:.0f}",
+                     log):
+        return
+    if dated:
+        prefix = m[1] and datetime.datetime.strptime(m[1], "%Y-%m-%dT%H:%M:%S.%f").replace(
+            tzinfo=datetime.timezone.utc).timestamp()
+        res.check(f"{tag}/wall-prefix", prefix and 0 <= prefix - int(m[2]) < 2
+                  and started - WALL_SLACK <= prefix <= seen + WALL_SLACK,
+                  f"printk_wall=1 prefix {m[1]!r} vs wall {m[2]}", log)
+
+
 def run_row(res, row, workdir):
     image = os.path.join(workdir, f"{row.name}.img")
     with open(image, "wb") as f:
@@ -290,7 +317,9 @@ def run_row(res, row, workdir):
     timeout = BOOT_TIMEOUT[row.accel]
     for count in (1, 2):
         port = free_udp_port()
-        g = boot(row, image, port)
+        started = time.time()
+        # The reboot also shows the UTC log prefix (printk_wall=1).
+        g = boot(row, image, port, "" if count == 1 else "printk_wall=1")
         tag = row.name if count == 1 else f"{row.name}/reboot"
         try:
             ready = g.wait_for(READY, timeout)
@@ -298,6 +327,7 @@ def run_row(res, row, workdir):
                              g.log):
                 return
             log = g.log
+            check_wall(res, tag, log, started, time.time(), dated=count == 2)
             if VERBOSE:
                 print(log)
             if count == 1:

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
@@ -73,6 +74,33 @@ def test_wasi_hello(r):
     rc, out = run_to_exit(k())
     r.check("wasi_manifest_args_env", "[7] [second]" in out and "env MODE=fast" in out
             and rc == exit_status(7), f"exit {rc}\n{out}")
+
+
+def test_wasi_realtime(r):
+    """WASI realtime is the wall clock: a wasi-libc program's time() and
+    clock_gettime(CLOCK_REALTIME) against the host's clock (+-5 s; the
+    RTCs under QEMU keep whole seconds), a resolution that is neither 0
+    nor coarse, and an absolute CLOCK_REALTIME sleep that ends on time."""
+    k = build("tests/sandbox/clock.wasm")
+    before = time.time()
+    try:
+        rc, out = run_to_exit(k())
+    except subprocess.TimeoutExpired as e:  # e.g. a sleep that never ends
+        rc, out = None, f"no exit within {e.timeout} s"
+    after = time.time()
+    t = re.search(r"clock: time (-?\d+)", out)
+    rt = re.search(r"clock: realtime (-?\d+\.\d+)", out)
+    res = re.search(r"clock: realtime resolution (-?\d+) ns", out)
+    slept = re.search(r"absolute sleep err (-?\d+), (-?\d+) ms monotonic, woke (-?\d+) ms", out)
+    for name, m in (("time", t), ("clock_gettime", rt)):
+        v = float(m[1]) if m else 0.0
+        r.check(f"wasi_realtime_{name}", v != 0 and before - 5 <= v <= after + 5,
+                f"guest says {v:.3f}, host {before:.3f}..{after:.3f}\n{out}")
+    r.check("wasi_realtime_resolution", res and 0 < int(res[1]) <= 1000000, out)
+    r.check("wasi_realtime_absolute_sleep",
+            slept and slept[1] == "0" and 250 <= int(slept[2]) < 5000
+            and 0 <= int(slept[3]) < 5000, out)
+    r.check("wasi_realtime_exit", rc == exit_status(0), f"exit {rc}\n{out}")
 
 
 def test_echo(r, rng):
@@ -205,6 +233,7 @@ def main():
         for PLATFORM in platforms:
             p = Prefixed(r, PLATFORM)
             test_wasi_hello(p)
+            test_wasi_realtime(p)
             test_echo(p, random.Random(seed))
             test_probe(p)
             test_isolation(p)
