@@ -12,7 +12,8 @@
 #include "mote/ktime.h"
 #include "mote/printk.h"
 
-static uint64_t wall_at_zero; /* Unix ns when platform_now_ns() was 0; 0: none */
+/* Unix ns when platform_now_ns() was 0; 0: no wall clock. */
+static uint64_t wall_at_zero;
 
 __attribute__((weak)) uint64_t platform_wallclock_ns(void)
 {
@@ -29,8 +30,8 @@ void kwall_init(void)
     }
     kdate_t d;
     kdate_from_unix(wall / KTIME_S, &d);
-    printk(KLOG_INFO, "wall clock: %04u-%02u-%02uT%02u:%02u:%02uZ", (unsigned)d.year,
-           d.month, d.day, d.hour, d.min, d.sec);
+    printk(KLOG_INFO, "wall clock: %04u-%02u-%02uT%02u:%02u:%02uZ",
+           (unsigned)d.year, d.month, d.day, d.hour, d.min, d.sec);
 }
 
 void kwall_reset(void)

@@ -6,8 +6,9 @@
  * values occur because years start at 1970, so it is all unsigned. */
 #include "lib/kdate.h"
 
-#define DAYS_0000_TO_1970 719468u /* from 0000-03-01 (shifted) to 1970-01-01 */
-#define DAY_SECS 86400u
+/* Days from 0000-03-01 (the shifted calendar's start) to 1970-01-01. */
+#define DAYS_0000_TO_1970 719468u
+#define DAY_SECS          86400u
 
 static bool leap(uint32_t y)
 {
@@ -16,17 +17,18 @@ static bool leap(uint32_t y)
 
 static unsigned month_days(uint32_t y, unsigned m)
 {
-    static const uint8_t days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    static const uint8_t days[12] = {31, 28, 31, 30, 31, 30,
+                                     31, 31, 30, 31, 30, 31};
     return days[m - 1] + (m == 2 && leap(y));
 }
 
 uint32_t kdate_days_from_civil(uint32_t year, unsigned month, unsigned day)
 {
     uint32_t y = year - (month <= 2);
-    uint32_t era = y / 400, yoe = y - era * 400;             /* 0..399 */
-    uint32_t mp = month > 2 ? month - 3 : month + 9;         /* March = 0 */
-    uint32_t doy = (153 * mp + 2) / 5 + day - 1;             /* 0..365 */
-    uint32_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;    /* 0..146096 */
+    uint32_t era = y / 400, yoe = y - era * 400;          /* 0..399 */
+    uint32_t mp = month > 2 ? month - 3 : month + 9;      /* March = 0 */
+    uint32_t doy = (153 * mp + 2) / 5 + day - 1;          /* 0..365 */
+    uint32_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; /* 0..146096 */
     return era * 146097 + doe - DAYS_0000_TO_1970;
 }
 

@@ -23,13 +23,13 @@
 #define KDATE_DAYS_END 364522972u /* days from 1970 to the year 1000000 */
 
 typedef struct kdate {
-    uint32_t year;  /* 1970..999999 */
-    uint8_t month;  /* 1..12 */
-    uint8_t day;    /* 1..28/29/30/31 */
-    uint8_t hour;   /* 0..23 */
-    uint8_t min;    /* 0..59 */
-    uint8_t sec;    /* 0..59; 60 (a leap second) is accepted as input and
-                       counts as the first second of the next minute */
+    uint32_t year; /* 1970..999999 */
+    uint8_t month; /* 1..12 */
+    uint8_t day;   /* 1..28/29/30/31 */
+    uint8_t hour;  /* 0..23 */
+    uint8_t min;   /* 0..59 */
+    uint8_t sec;   /* 0..59; 60 (a leap second) is accepted as input and
+                      counts as the first second of the next minute */
 } kdate_t;
 
 /* Days from 1970-01-01 to (year, month, day), which must be a valid date

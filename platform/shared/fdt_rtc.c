@@ -14,17 +14,19 @@
 #include "mote/ktime.h"
 #include "mote/printk.h"
 
-#define PL031_DR 0x000
-#define PL031_PERIPH_ID0 0xfe0 /* then ID1..3, CELL_ID0..3, 4 bytes apart */
-#define GOLDFISH_TIME_LOW 0x00
+#define PL031_DR           0x000
+#define PL031_PERIPH_ID0   0xfe0 /* then ID1..3, CELL_ID0..3, 4 bytes apart */
+#define GOLDFISH_TIME_LOW  0x00
 #define GOLDFISH_TIME_HIGH 0x04
 
 static uint64_t pl031_read(uintptr_t base)
 {
     uint32_t periph = 0, cell = 0; /* one byte per 32-bit register */
     for (unsigned i = 0; i < 4; i++) {
-        periph |= (mmio_read32(base + PL031_PERIPH_ID0 + 4 * i) & 0xff) << (8 * i);
-        cell |= (mmio_read32(base + PL031_PERIPH_ID0 + 16 + 4 * i) & 0xff) << (8 * i);
+        periph |= (mmio_read32(base + PL031_PERIPH_ID0 + 4 * i) & 0xff)
+                  << (8 * i);
+        cell |= (mmio_read32(base + PL031_PERIPH_ID0 + 16 + 4 * i) & 0xff)
+                << (8 * i);
     }
     if ((periph & 0xfff) != 0x031 || cell != 0xb105f00du)
         return 0;
@@ -54,14 +56,16 @@ uint64_t fdt_rtc_wallclock(const fdt_t *f, uint64_t limit)
         if (n == FDT_NONE)
             continue;
         if (fdt_reg(f, n, 0, &base, &size) || size < kinds[k].window ||
-            base >= limit || limit - base < kinds[k].window || base > UINTPTR_MAX) {
-            printk(KLOG_WARN, "rtc: %s with no usable window", kinds[k].compatible);
+            base >= limit || limit - base < kinds[k].window ||
+            base > UINTPTR_MAX) {
+            printk(KLOG_WARN, "rtc: %s with no usable window",
+                   kinds[k].compatible);
             continue;
         }
         uint64_t ns = kinds[k].read((uintptr_t)base);
         if (!ns)
-            printk(KLOG_WARN, "rtc: %s at %#llx reads no time", kinds[k].compatible,
-                   (unsigned long long)base);
+            printk(KLOG_WARN, "rtc: %s at %#llx reads no time",
+                   kinds[k].compatible, (unsigned long long)base);
         return ns;
     }
     printk(KLOG_INFO, "rtc: none in the device tree");

@@ -34,8 +34,11 @@ kerr_t cmos_time_to_unix(const cmos_time_t *t, uint64_t *secs)
         return KERR_CORRUPT;
     if (century < 19 || century > 29)
         century = year < 70 ? 20 : 19;
-    kdate_t d = {.year = (uint32_t)(century * 100 + year), .month = (uint8_t)month,
-                 .day = (uint8_t)day, .hour = (uint8_t)hour, .min = (uint8_t)min,
+    kdate_t d = {.year = (uint32_t)(century * 100 + year),
+                 .month = (uint8_t)month,
+                 .day = (uint8_t)day,
+                 .hour = (uint8_t)hour,
+                 .min = (uint8_t)min,
                  .sec = (uint8_t)sec};
     return kdate_to_unix(&d, secs) == KERR_OK ? KERR_OK : KERR_CORRUPT;
 }

@@ -11,18 +11,22 @@
 
 /* Register indices (port 0x70 selects, 0x71 reads). */
 enum {
-    CMOS_SEC = 0x00, CMOS_MIN = 0x02, CMOS_HOUR = 0x04, CMOS_DAY = 0x07,
-    CMOS_MONTH = 0x08, CMOS_YEAR = 0x09,
+    CMOS_SEC = 0x00,
+    CMOS_MIN = 0x02,
+    CMOS_HOUR = 0x04,
+    CMOS_DAY = 0x07,
+    CMOS_MONTH = 0x08,
+    CMOS_YEAR = 0x09,
     CMOS_STATUS_A = 0x0a, /* bit 7: update in progress (UIP) */
     CMOS_STATUS_B = 0x0b, /* bit 1: 24-hour; bit 2: binary (else BCD) */
     CMOS_STATUS_D = 0x0d, /* bit 7: valid RAM and time (battery good) */
     CMOS_CENTURY = 0x32,  /* the usual century register (ACPI FADT default,
                              QEMU's); not on every machine */
 };
-#define CMOS_A_UIP 0x80
-#define CMOS_B_24H 0x02
+#define CMOS_A_UIP    0x80
+#define CMOS_B_24H    0x02
 #define CMOS_B_BINARY 0x04
-#define CMOS_HOUR_PM 0x80 /* in 12-hour mode, in either number format */
+#define CMOS_HOUR_PM  0x80 /* in 12-hour mode, in either number format */
 
 typedef struct cmos_time {
     uint8_t sec, min, hour, day, month, year; /* raw register values */

@@ -68,7 +68,8 @@ uint64_t platform_wallclock_ns(void)
         printk(KLOG_INFO, "x86: no CMOS RTC");
         return 0;
     }
-    if (!(x86_cmos_read(CMOS_STATUS_D) & 0x80) || cmos_time_to_unix(&t, &secs)) {
+    if (!(x86_cmos_read(CMOS_STATUS_D) & 0x80) ||
+        cmos_time_to_unix(&t, &secs)) {
         printk(KLOG_WARN, "x86: CMOS RTC holds no valid time");
         return 0;
     }

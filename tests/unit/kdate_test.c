@@ -10,11 +10,15 @@
 
 _Static_assert(sizeof(time_t) == 8, "the comparison needs a 64-bit time_t");
 
-static time_t libc_timegm(uint32_t y, unsigned mo, unsigned d, unsigned h, unsigned mi,
-                          unsigned s)
+static time_t libc_timegm(uint32_t y, unsigned mo, unsigned d, unsigned h,
+                          unsigned mi, unsigned s)
 {
-    struct tm tm = {.tm_year = (int)y - 1900, .tm_mon = (int)mo - 1, .tm_mday = (int)d,
-                    .tm_hour = (int)h, .tm_min = (int)mi, .tm_sec = (int)s};
+    struct tm tm = {.tm_year = (int)y - 1900,
+                    .tm_mon = (int)mo - 1,
+                    .tm_mday = (int)d,
+                    .tm_hour = (int)h,
+                    .tm_min = (int)mi,
+                    .tm_sec = (int)s};
     return timegm(&tm);
 }
 
@@ -43,18 +47,20 @@ TEST(every_day_1970_to_2600)
                 time_t t = libc_timegm(y, m, d, 0, 0, 0);
                 struct tm back;
                 gmtime_r(&t, &back);
-                int real = back.tm_mday == (int)d; /* timegm normalises 31 April */
+                /* timegm normalises 31 April to 1 May */
+                int real = back.tm_mday == (int)d;
                 if (kdate_valid(&k) != real) {
                     if (bad++ < 5)
-                        printf("    %u-%02u-%02u: valid %d, libc says %d\n", y, m, d,
-                               kdate_valid(&k), real);
+                        printf("    %u-%02u-%02u: valid %d, libc says %d\n", y,
+                               m, d, kdate_valid(&k), real);
                     continue;
                 }
                 if (!real)
                     continue;
                 uint64_t secs;
                 if (kdate_days_from_civil(y, m, d) != want_days ||
-                    kdate_to_unix(&k, &secs) != KERR_OK || secs != (uint64_t)t ||
+                    kdate_to_unix(&k, &secs) != KERR_OK ||
+                    secs != (uint64_t)t ||
                     !same_as_gmtime(secs + (uint64_t)(test_rand() % 86400))) {
                     if (bad++ < 5)
                         printf("    %u-%02u-%02u: days %u (want %u)\n", y, m, d,
@@ -68,8 +74,11 @@ TEST(every_day_1970_to_2600)
 
 TEST(leap_years)
 {
-    static const struct { uint32_t year; int leap; } cases[] = {
-        {1972, 1}, {1999, 0}, {2000, 1}, {2023, 0}, {2024, 1}, {2100, 0},
+    static const struct {
+        uint32_t year;
+        int leap;
+    } cases[] = {
+        {1972, 1}, {1999, 0}, {2000, 1}, {2023, 0}, {2024, 1},  {2100, 0},
         {2200, 0}, {2300, 0}, {2400, 1}, {9996, 1}, {10000, 1}, {999999, 0},
     };
     for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -100,11 +109,13 @@ TEST(random_seconds_to_year_999999)
     uint64_t end = (uint64_t)KDATE_DAYS_END * 86400;
     int bad = 0;
     for (int i = 0; i < 200000; i++) {
-        uint64_t t = test_rand() % (i & 1 ? end : 253402300800ull); /* or < 10000 */
+        /* odd i: the whole range; even i: before the year 10000 */
+        uint64_t t = test_rand() % (i & 1 ? end : 253402300800ull);
         kdate_t d;
         kdate_from_unix(t, &d);
         uint64_t back;
-        if (!same_as_gmtime(t) || kdate_to_unix(&d, &back) != KERR_OK || back != t)
+        if (!same_as_gmtime(t) || kdate_to_unix(&d, &back) != KERR_OK ||
+            back != t)
             if (bad++ < 5)
                 printf("    t=%llu\n", (unsigned long long)t);
     }
@@ -125,10 +136,12 @@ TEST(range_end_and_clamp)
 TEST(refuses_what_is_not_a_date)
 {
     static const kdate_t bad[] = {
-        {1969, 12, 31, 23, 59, 59}, {1000000, 1, 1, 0, 0, 0}, {2024, 0, 1, 0, 0, 0},
-        {2024, 13, 1, 0, 0, 0},     {2024, 4, 31, 0, 0, 0},   {2023, 2, 29, 0, 0, 0},
-        {2100, 2, 29, 0, 0, 0},     {2024, 1, 0, 0, 0, 0},    {2024, 1, 1, 24, 0, 0},
-        {2024, 1, 1, 0, 60, 0},     {2024, 1, 1, 0, 0, 61},
+        {1969, 12, 31, 23, 59, 59}, {1000000, 1, 1, 0, 0, 0},
+        {2024, 0, 1, 0, 0, 0},      {2024, 13, 1, 0, 0, 0},
+        {2024, 4, 31, 0, 0, 0},     {2023, 2, 29, 0, 0, 0},
+        {2100, 2, 29, 0, 0, 0},     {2024, 1, 0, 0, 0, 0},
+        {2024, 1, 1, 24, 0, 0},     {2024, 1, 1, 0, 60, 0},
+        {2024, 1, 1, 0, 0, 61},
     };
     for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         uint64_t s = 12345;

@@ -8,7 +8,8 @@
 #include "tests/unit/fake_platform.h"
 #include "tests/unit/test.h"
 
-#define WALL_AT_ZERO 1796684767123456789ull /* 2026-12-07T23:06:07.123456789Z */
+#define WALL_AT_ZERO 1796684767123456789ull /* 2026-12-07T23:06:07.123456789Z  \
+                                             */
 
 TEST(no_rtc_is_no_device)
 {
