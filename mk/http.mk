@@ -36,3 +36,10 @@ http-fuzz-short: $(HTTPT_DIR)/http_fuzz
 	    echo "PASS http_fuzz ($(HTTP_FUZZ_SECS) s)"; echo "1 passed, 0 failed"; \
 	else tail -40 $(HTTPT_DIR)/fuzz.log; echo "FAIL http_fuzz: see $(HTTPT_DIR)/fuzz.log"; \
 	    echo "0 passed, 1 failed"; exit 1; fi
+
+# TCP for sandboxed Wasm apps (sandbox/tcp.c), hosted: the refusals of
+# tests/sandbox/tcpprobe.c and the Wasm server apps/wasm/httpd. Its own
+# BUILD directory, so it never overwrites another suite's sbx kernel.
+.PHONY: sbx-tcp-test
+sbx-tcp-test:
+	@SBXTCP_BUILD=$(BUILD)/sbx-tcp python3 tests/http/sbx_tcp_test.py
