@@ -23,7 +23,7 @@
 
 #define MAX_LISTEN 8
 #define MAX_CONNS  64
-#define BACKLOG    16
+#define BACKLOG    64
 #define CONN_RIGHTS (KCAP_SEND | KCAP_RECEIVE | KCAP_DUPLICATE | KCAP_TRANSFER)
 
 typedef struct sbx_listen {
