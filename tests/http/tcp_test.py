@@ -89,18 +89,37 @@ class Peer(threading.Thread):
         e.close()
 
 
+def full_listener():
+    """A listener whose accept queue is full, so Linux drops new SYNs: a
+    connect to it hangs until its deadline."""
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(0)
+    fillers = []
+    for _ in range(4):
+        c = socket.socket()
+        c.setblocking(False)
+        c.connect_ex(srv.getsockname())
+        fillers.append(c)
+    return srv, fillers
+
+
 def main():
     r = Results()
     port, closed, fwd = free_tcp_port(), free_tcp_port(), free_tcp_port()
+    full, fillers = full_listener()
     peer = Peer(port, fwd)
     peer.start()
-    vm = Console([KERNEL, f"peer={port}", f"closed={closed}", f"hostfwd={fwd}:9000"])
+    vm = Console([KERNEL, f"peer={port}", f"closed={closed}", f"hostfwd={fwd}:9000",
+                  f"full={full.getsockname()[1]}"])
     if vm.wait_for(r"tcpcheck: listening", 30):
         peer.listening.set()
     vm.wait_for(r"tcpcheck: done", 30)
     peer.join(20)
     vm.stop()
-    names = ["refused", "A_connect", "A_send", "A_recv", "A_eof_closed", "A_shutdown",
+    for c in fillers + [full]:
+        c.close()
+    names = ["refused", "deadline", "A_connect", "A_send", "A_recv", "A_eof_closed", "A_shutdown",
              "A_send_after_shutdown", "B_connect", "B_reset", "B_sticky_error",
              "C_connect", "C_recv_deadline", "C_recv_cancel", "C_send_partial",
              "listen", "D_accept", "D_recv4", "E_accept", "stats"]

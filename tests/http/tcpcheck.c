@@ -7,6 +7,9 @@
  * received, EOF or RST) and the driver compares both. The steps:
  *
  *   refused      connect to `closed`            -> KERR_REFUSED
+ *   deadline     connect to `full` (a listener whose accept queue the test
+ *                filled, so the host drops our SYNs), 300 ms deadline
+ *                                                -> KERR_TIMEOUT
  *   A            connect; send "hello"; read "world" then KERR_CLOSED (the
  *                peer's FIN); shutdown (completes: FIN acknowledged); close
  *   B            connect; the peer resets it     -> recv KERR_RESET
@@ -31,7 +34,7 @@ static net_tcp_req_t rq;
 static char buf[64];
 static uint8_t big[BIG];
 static unsigned step, got;
-static uint16_t peer_port, closed_port;
+static uint16_t peer_port, closed_port, full_port;
 static int failures;
 
 static void next(void);
@@ -72,7 +75,7 @@ static void connect_to(net_tcp_conn_t *c, uint16_t port)
     net_tcp_req_init(&rq, KOP_TCP_CONNECT, c, NULL, 0, done, NULL);
     rq.peer.ip = NET_IP4(127, 0, 0, 1);
     rq.peer.port = port;
-    rq.work.deadline = ktime_now() + 5 * KTIME_S;
+    rq.work.deadline = ktime_now() + (port == full_port ? 300 * KTIME_MS : 5 * KTIME_S);
     if (ksubmit(&rq.work)) {
         report("connect", 0, "refused by ksubmit", KERR_INVALID);
         kshutdown(1);
@@ -100,19 +103,23 @@ static void next(void)
     case 0: connect_to(&ca, closed_port); break;
     case 1:
         report("refused", r == KERR_REFUSED, "want KERR_REFUSED", r);
-        connect_to(&ca, peer_port);
+        connect_to(&ca, full_port);
         break;
     case 2:
+        report("deadline", r == KERR_TIMEOUT && !ca.open, "want KERR_TIMEOUT", r);
+        connect_to(&ca, peer_port);
+        break;
+    case 3:
         report("A_connect", r == KERR_OK && ca.open && ca.peer.port == peer_port,
                "want an open connection to the peer", r);
         submit(KOP_TCP_SEND, &ca, "hello", 5, 0);
         break;
-    case 3:
+    case 4:
         report("A_send", r == KERR_OK && rq.done == 5, "want done 5", r);
         got = 0;
         submit(KOP_TCP_RECV, &ca, buf, sizeof buf, 5 * KTIME_S);
         break;
-    case 4:
+    case 5:
         if (r == KERR_OK && got + rq.done < 5) { /* "world" in pieces */
             got += rq.done;
             step--;
@@ -123,46 +130,46 @@ static void next(void)
                "want \"world\"", r);
         submit(KOP_TCP_RECV, &ca, buf, sizeof buf, 5 * KTIME_S);
         break;
-    case 5:
+    case 6:
         report("A_eof_closed", r == KERR_CLOSED && rq.done == 0, "want KERR_CLOSED", r);
         submit(KOP_TCP_SHUTDOWN, &ca, NULL, 0, 5 * KTIME_S);
         break;
-    case 6:
+    case 7:
         report("A_shutdown", r == KERR_OK, "want the FIN acknowledged", r);
         submit(KOP_TCP_SEND, &ca, "late", 4, 0);
         break;
-    case 7:
+    case 8:
         report("A_send_after_shutdown", r == KERR_CLOSED, "want KERR_CLOSED", r);
         net_tcp_close(&ca);
         connect_to(&cb, peer_port);
         break;
-    case 8:
+    case 9:
         report("B_connect", r == KERR_OK, "want open", r);
         submit(KOP_TCP_RECV, &cb, buf, sizeof buf, 5 * KTIME_S);
         break;
-    case 9:
+    case 10:
         report("B_reset", r == KERR_RESET, "want KERR_RESET", r);
         submit(KOP_TCP_SEND, &cb, "x", 1, 0);
         break;
-    case 10:
+    case 11:
         report("B_sticky_error", r == KERR_RESET, "want KERR_RESET again", r);
         net_tcp_close(&cb);
         connect_to(&cc, peer_port);
         break;
-    case 11:
+    case 12:
         report("C_connect", r == KERR_OK, "want open", r);
         submit(KOP_TCP_RECV, &cc, buf, sizeof buf, 200 * KTIME_MS);
         break;
-    case 12:
+    case 13:
         report("C_recv_deadline", r == KERR_TIMEOUT, "want KERR_TIMEOUT", r);
         submit(KOP_TCP_RECV, &cc, buf, sizeof buf, 0);
         kcancel(&rq.work);
         break;
-    case 13:
+    case 14:
         report("C_recv_cancel", r == KERR_CANCELLED, "want KERR_CANCELLED", r);
         submit(KOP_TCP_SEND, &cc, big, BIG, 500 * KTIME_MS);
         break;
-    case 14:
+    case 15:
         report("C_send_partial", r == KERR_TIMEOUT && rq.done > 0 && rq.done < BIG,
                "want KERR_TIMEOUT with 0 < done < len", r);
         printk(KLOG_INFO, "tcpcheck: C took %u of %u bytes", (unsigned)rq.done, BIG);
@@ -172,18 +179,18 @@ static void next(void)
         printk(KLOG_INFO, "tcpcheck: listening");
         accept_into(&cd);
         break;
-    case 15:
+    case 16:
         report("D_accept", r == KERR_OK && cd.open && rq.peer.ip == NET_IP4(127, 0, 0, 1),
                "want a connection from 127.0.0.1", r);
         submit(KOP_TCP_RECV, &cd, buf, 4, 5 * KTIME_S);
         break;
-    case 16:
+    case 17:
         report("D_recv4", r == KERR_OK && rq.done == 4 && !memcmp(buf, "ping", 4),
                "want \"ping\"", r);
         net_tcp_close(&cd); /* "more" is unread: RST */
         accept_into(&ce);
         break;
-    case 17:
+    case 18:
         report("E_accept", r == KERR_OK, "want a connection", r);
         net_tcp_close(&ce);
         net_tcp_stats_t st;
@@ -202,6 +209,7 @@ void app_main(void)
 {
     peer_port = (uint16_t)kargs_get_ulong("peer", 0);
     closed_port = (uint16_t)kargs_get_ulong("closed", 0);
+    full_port = (uint16_t)kargs_get_ulong("full", 0);
     for (uint32_t i = 0; i < BIG; i++)
         big[i] = (uint8_t)i;
     printk(KLOG_INFO, "tcpcheck: start");
