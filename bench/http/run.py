@@ -117,6 +117,7 @@ def measure(name, url, results):
 
 def main():
     build()
+    load0 = open("/proc/loadavg").read().split()[0]
     results = []
     with tempfile.TemporaryDirectory(prefix=f"mote-bench-http-{os.getpid()}-") as tmp:
         image = os.path.join(tmp, "disk.img")
@@ -168,7 +169,9 @@ def main():
         "'One connection per request' adds `-H 'Connection: close'`. nginx: "
         "worker_processes 1, master_process off, access_log off, keepalive_requests "
         "1000000. The Wasm row serves its own 32-byte page (apps/wasm/httpd). Server and "
-        "wrk share this machine's 2 CPUs over loopback.")
+        "wrk share this machine's CPUs over loopback. Load average (1 min) when the run "
+        f"started: {load0}, at its end: {open('/proc/loadavg').read().split()[0]} "
+        "(other jobs on the machine add noise: compare rows of one run, not runs).")
     print(f"wrote {path}")
     return 0
 
