@@ -43,3 +43,7 @@ http-fuzz-short: $(HTTPT_DIR)/http_fuzz
 .PHONY: sbx-tcp-test
 sbx-tcp-test:
 	@SBXTCP_BUILD=$(BUILD)/sbx-tcp python3 tests/http/sbx_tcp_test.py
+
+# The parser's unit test (tests/unit/http_parse_test.c, part of unit-test)
+# links the parser itself.
+$(BUILD)/unit/http_parse_test: $(BUILD)/unit/obj/apps/httpd/http_parse.o
