@@ -22,6 +22,8 @@
  *  - close: with unread data the socket gets SO_LINGER 0 first so close()
  *    sends a RST (RFC 9293 3.10.4); otherwise the host finishes politely.
  *  - abort: SO_LINGER 0 and close(): a RST at once.
+ *  - accept: out of descriptors (EMFILE & co), the listener is retried
+ *    from the same timer every TCP_SHUT_POLL_NS: no new edge may come.
  *  - errors: ECONNREFUSED -> KERR_REFUSED, ECONNRESET/EPIPE -> KERR_RESET,
  *    ETIMEDOUT -> KERR_TIMEOUT, ENETUNREACH/EHOSTUNREACH -> KERR_UNREACHABLE;
  *    the first error sticks to the connection.
@@ -54,7 +56,7 @@
 typedef struct hlisten {
     hosted_watch_t watch;
     net_tcp_listener_t *l;
-    int readable;
+    int readable, retry;
 } hlisten_t;
 
 typedef struct hconn {
@@ -71,7 +73,9 @@ static hconn_t conns[TCP_MAX_CONNS];
 static int free_conns[TCP_MAX_CONNS], nfree;
 static hconn_t *shut_list;
 static hosted_watch_t shut_timer = {.fd = -1};
-static int shut_timer_on;
+static int shut_timer_on, nretry;
+
+static void do_accept(hlisten_t *hl);
 static net_tcp_stats_t stats;
 
 static void conn_serve(hconn_t *h);
@@ -142,7 +146,7 @@ static void shut_unlist(hconn_t *h)
         }
     h->shut_polled = 0;
     h->next_shut = NULL;
-    if (!shut_list)
+    if (!shut_list && !nretry)
         shut_timer_set(0);
 }
 
@@ -163,6 +167,15 @@ static void shut_tick(hosted_watch_t *w, uint32_t events)
     uint64_t n;
     while (read(w->fd, &n, sizeof n) > 0)
         ;
+    for (int i = 0; i < TCP_MAX_LISTEN && nretry; i++)
+        if (listens[i].l && listens[i].retry) {
+            listens[i].retry = 0;
+            nretry--;
+            listens[i].readable = 1;
+            do_accept(&listens[i]);
+        }
+    if (!shut_list && !nretry)
+        shut_timer_set(0);
     for (hconn_t *h = shut_list, *next; h; h = next) {
         next = h->next_shut;
         if (h->c && h->c->shutdown && (h->err || fin_acked(h))) {
@@ -405,9 +418,14 @@ static void do_accept(hlisten_t *hl)
         if (fd < 0) {
             if (errno == EINTR || errno == ECONNABORTED)
                 continue;
-            hl->readable = 0; /* EAGAIN; or EMFILE & co: retry on the next edge */
-            if (errno != EAGAIN && errno != EWOULDBLOCK)
-                printk(KLOG_WARN, "hosted tcp: accept: %s", strerror(errno));
+            hl->readable = 0;
+            if (errno != EAGAIN && errno != EWOULDBLOCK && !hl->retry) {
+                /* Out of descriptors or memory: the connection stays
+                 * queued and no new edge may come, so retry on a timer. */
+                hl->retry = 1;
+                nretry++;
+                shut_timer_set(1);
+            }
             break;
         }
         hconn_t *h = conn_alloc(fd);
@@ -489,6 +507,10 @@ static void tcp_unlisten(void *endpoint)
     kwork_t *w;
     hosted_unwatch(&hl->watch);
     close(hl->watch.fd); /* the host resets connections not yet accepted */
+    if (hl->retry) {
+        hl->retry = 0;
+        nretry--;
+    }
     while ((w = kq_pop(&l->accepts)))
         kcomplete(w, KERR_CANCELLED);
     hl->l = NULL;

@@ -274,6 +274,38 @@ def test_errors(r, srv):
     r.check("idle_connection_closed", data == b"" and 1.2 < dt < 4, f"{data!r} {dt:.2f}s")
 
 
+def test_fd_exhaustion(r, tmp):
+    """The server process may run out of descriptors (here: a limit of 64).
+    A client that connected meanwhile waits in the host's accept queue with
+    no new event to come; once descriptors are free again it must still be
+    served (hosted TCP retries accept on a timer)."""
+    port = free_tcp_port()
+    vm = Console(["prlimit", "--nofile=64:64", KERNEL, f"hostfwd={port}:8080"])
+    if not r.check("fd_limited_boots", vm.wait_for(READY, 15), vm.log):
+        vm.stop()
+        return
+    hogs = []
+    for _ in range(80):
+        try:
+            hogs.append(socket.create_connection(("127.0.0.1", port), timeout=1))
+        except OSError:
+            pass
+    time.sleep(0.3)
+    late = subprocess.Popen(["curl", "-s", "-m", "5", f"http://127.0.0.1:{port}/"],
+                            stdout=subprocess.PIPE)
+    time.sleep(0.5)
+    for s in hogs:
+        s.close()
+    try:
+        out = late.communicate(timeout=8)[0]
+    except subprocess.TimeoutExpired:
+        late.kill()
+        out = late.communicate()[0]
+    r.check("served_after_fd_exhaustion", b"mote httpd" in out and vm.proc.poll() is None,
+            f"{out[:100]!r}", vm.log)
+    vm.stop()
+
+
 def test_503(r, tmp):
     srv = Server(None, ["http_conns=2"])
     if not r.check("nostore_boots", srv.ok, srv.vm.log):
@@ -421,7 +453,12 @@ def test_stats(r, srv):
 
 
 def main():
-    for tool in ("curl", "wget", "ab", "wrk"):
+    import resource  # hundreds of client sockets in this process
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < 2048 and (hard == resource.RLIM_INFINITY or hard > soft):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(4096, hard) if hard > 0 else 4096,
+                                                    hard))
+    for tool in ("curl", "wget", "ab", "wrk", "prlimit"):
         if not shutil.which(tool):
             print(f"FAIL setup: {tool} missing (tools/ensure-deps test)")
             print("0 passed, 1 failed")
@@ -439,6 +476,7 @@ def main():
                     srv.vm.log[-2000:])
         srv.stop()
         test_slow_clients(r, tmp)
+        test_fd_exhaustion(r, tmp)
         test_503(r, tmp)
         test_500_store_full(r, tmp)
         test_durability(r, tmp)
