@@ -21,9 +21,9 @@
 #include "mote/printk.h"
 #include "sandbox/inst.h"
 
-#define MAX_LISTEN 8
-#define MAX_CONNS  64
-#define BACKLOG    64
+#define MAX_LISTEN  8
+#define MAX_CONNS   64
+#define BACKLOG     64
 #define CONN_RIGHTS (KCAP_SEND | KCAP_RECEIVE | KCAP_DUPLICATE | KCAP_TRANSFER)
 
 typedef struct sbx_listen {
@@ -58,7 +58,8 @@ kobj_t *sbx_tcp_listen_obj(uint16_t port)
     sbx_listen_t *l = &listens[nlisten];
     kerr_t err = net_tcp_listen(&l->l, port, BACKLOG);
     if (err) {
-        printk(KLOG_ERR, "sbx: cannot listen on tcp port %u: %s", port, kerr_str(err));
+        printk(KLOG_ERR, "sbx: cannot listen on tcp port %u: %s", port,
+               kerr_str(err));
         return NULL;
     }
     kobj_init(&l->obj, KOBJ_TCP_LISTEN, listen_release);
@@ -98,8 +99,8 @@ kerr_t sbx_tcp_accept(sbx_inst_t *in, const wasm_val *a)
 {
     kobj_t *o;
     uint32_t rights, peer = a[2].of.i32;
-    kerr_t err = kcap_get(&in->caps, (kcap_handle_t)a[1].of.i32, KOBJ_TCP_LISTEN,
-                          KCAP_ACCEPT, &o, &rights);
+    kerr_t err = kcap_get(&in->caps, (kcap_handle_t)a[1].of.i32,
+                          KOBJ_TCP_LISTEN, KCAP_ACCEPT, &o, &rights);
     if (err)
         return err;
     if (peer && !sbx_mem_ok(in, peer, 8))
@@ -128,8 +129,8 @@ kerr_t sbx_tcp_io(sbx_inst_t *in, const wasm_val *a, kop_t op)
 {
     kobj_t *o;
     uint32_t need = op == KOP_TCP_RECV ? KCAP_RECEIVE : KCAP_SEND;
-    kerr_t err = kcap_get(&in->caps, (kcap_handle_t)a[1].of.i32, KOBJ_TCP_CONN, need,
-                          &o, NULL);
+    kerr_t err = kcap_get(&in->caps, (kcap_handle_t)a[1].of.i32, KOBJ_TCP_CONN,
+                          need, &o, NULL);
     if (err)
         return err;
     uint32_t ptr = 0, len = 0;

@@ -73,7 +73,8 @@ static void linger_start(hslot_t *s)
     s->inlen = 0;
     s->drained = 0;
     s->req_start = ktime_now() + HTTPD_LINGER_MS * KTIME_MS; /* its end */
-    net_tcp_req_init(&s->sh, KOP_TCP_SHUTDOWN, &s->tcp, NULL, 0, conn_sh_done, s);
+    net_tcp_req_init(&s->sh, KOP_TCP_SHUTDOWN, &s->tcp, NULL, 0, conn_sh_done,
+                     s);
     s->sh.work.deadline = s->req_start;
     if (ksubmit(&s->sh.work) == KERR_OK)
         s->inflight++;
@@ -113,18 +114,21 @@ void conn_respond(hslot_t *s, int status, const char *ctype, const char *body,
     int head_only = s->req.method == HTTP_M_HEAD;
     if (!s->req.keep_alive)
         s->close_after = 1;
-    const char *conn = s->close_after ? "Connection: close\r\n"
-                       : s->req.minor == 0 ? "Connection: keep-alive\r\n" : "";
+    const char *conn = s->close_after      ? "Connection: close\r\n"
+                       : s->req.minor == 0 ? "Connection: keep-alive\r\n"
+                                           : "";
     int n = ksnprintf(hdr, sizeof hdr,
                       "HTTP/1.1 %d %s\r\nServer: mote-httpd\r\n"
                       "Content-Type: %s\r\nContent-Length: %u\r\n%s%s\r\n",
                       status, http_reason(status), ctype, (unsigned)len, conn,
                       extra ? extra : "");
-    if (n < 0 || (uint32_t)n >= sizeof hdr || len > HTTPD_OUT_CAP - HTTPD_HDR_ROOM) {
+    if (n < 0 || (uint32_t)n >= sizeof hdr ||
+        len > HTTPD_OUT_CAP - HTTPD_HDR_ROOM) {
         status = 500;
-        n = ksnprintf(hdr, sizeof hdr,
-                      "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n"
-                      "Connection: close\r\n\r\n");
+        n = ksnprintf(
+            hdr, sizeof hdr,
+            "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n"
+            "Connection: close\r\n\r\n");
         s->close_after = 1;
         len = 0;
         body = NULL;
@@ -278,7 +282,8 @@ static void body_done(hslot_t *s, uint32_t len, uint32_t rest)
 /* Step the chunked decoder over what has arrived; 1 if more is needed. */
 static int chunked_step(hslot_t *s)
 {
-    int r = http_chunked_decode(&s->ch, s->in, s->inlen, &s->body_in, &s->body_out);
+    int r =
+        http_chunked_decode(&s->ch, s->in, s->inlen, &s->body_in, &s->body_out);
     if (r == 400) {
         fail(s, 400);
         return 0;
@@ -349,7 +354,8 @@ static void process(hslot_t *s)
             return;
         }
     }
-    if (s->req.expect_continue && !s->continue_sent && s->inlen == s->head_len) {
+    if (s->req.expect_continue && !s->continue_sent &&
+        s->inlen == s->head_len) {
         send_continue(s);
         return;
     }

@@ -28,15 +28,26 @@ static int ieq(const char *a, uint32_t n, const char *b)
 /* RFC 9110 5.6.2 token characters. */
 static int tchar(int c)
 {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+        (c >= '0' && c <= '9'))
         return 1;
     switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*':
-    case '+': case '-': case '.': case '^': case '_': case '`': case '|':
-    case '~':
-        return 1;
-    default:
-        return 0;
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
+    case '~': return 1;
+    default: return 0;
     }
 }
 
@@ -93,8 +104,11 @@ static int next_line(const char *buf, uint32_t end, uint32_t *pos,
 
 static int method_of(const char *m, uint32_t n)
 {
-    static const struct { const char *name; int m; } ms[] = {
-        {"GET", HTTP_M_GET}, {"HEAD", HTTP_M_HEAD}, {"PUT", HTTP_M_PUT},
+    static const struct {
+        const char *name;
+        int m;
+    } ms[] = {
+        {"GET", HTTP_M_GET},   {"HEAD", HTTP_M_HEAD},     {"PUT", HTTP_M_PUT},
         {"POST", HTTP_M_POST}, {"DELETE", HTTP_M_DELETE},
     };
     for (unsigned i = 0; i < sizeof ms / sizeof ms[0]; i++)
@@ -158,8 +172,8 @@ static int parse_length(const char *v, uint32_t n, uint64_t *out)
 }
 
 /* Each comma-separated element of (v, n), trimmed, to (fn). */
-static void each_token(const char *v, uint32_t n, void (*fn)(const char *, uint32_t, void *),
-                       void *arg)
+static void each_token(const char *v, uint32_t n,
+                       void (*fn)(const char *, uint32_t, void *), void *arg)
 {
     uint32_t i = 0;
     while (i < n) {
@@ -226,7 +240,8 @@ static int field(http_req_t *r, head_state_t *hs, const char *name, uint32_t nn,
     return 0;
 }
 
-static int parse_field_line(http_req_t *r, head_state_t *hs, const char *l, uint32_t n)
+static int parse_field_line(http_req_t *r, head_state_t *hs, const char *l,
+                            uint32_t n)
 {
     uint32_t i = 0;
     while (i < n && tchar((unsigned char)l[i]))
@@ -289,12 +304,12 @@ int http_parse_head(const char *buf, uint32_t len, http_req_t *r)
 /* ---- chunked bodies ---------------------------------------------------- */
 
 enum {
-    CH_SIZE = 0,  /* hex digits */
-    CH_EXT,       /* after the size: extensions up to LF */
+    CH_SIZE = 0, /* hex digits */
+    CH_EXT,      /* after the size: extensions up to LF */
     CH_DATA,
-    CH_DATA_CR,   /* expecting CR or LF after the data */
-    CH_DATA_LF,   /* CR seen, expecting LF */
-    CH_TRAILER,   /* at the start of a trailer line */
+    CH_DATA_CR, /* expecting CR or LF after the data */
+    CH_DATA_LF, /* CR seen, expecting LF */
+    CH_TRAILER, /* at the start of a trailer line */
     CH_TRAILER_LINE,
     CH_DONE,
 };
@@ -319,7 +334,8 @@ static int frame_byte(http_chunked_t *c, int b)
             c->left = c->left * 16 + (uint64_t)h;
             return 0;
         }
-        if (!c->digits || (b != ';' && b != ' ' && b != '\t' && b != '\r' && b != '\n'))
+        if (!c->digits ||
+            (b != ';' && b != ' ' && b != '\t' && b != '\r' && b != '\n'))
             return 400;
         c->state = CH_EXT;
         c->ext = 0;
@@ -331,9 +347,9 @@ static int frame_byte(http_chunked_t *c, int b)
             c->trailer = 0;
             return 0;
         }
-        if (++c->ext > HTTP_MAX_CHUNK_EXT || (b != '\r' && b != ';' && b != ' ' &&
-                                              b != '\t' && b != '=' && b != '"' &&
-                                              !tchar(b)))
+        if (++c->ext > HTTP_MAX_CHUNK_EXT ||
+            (b != '\r' && b != ';' && b != ' ' && b != '\t' && b != '=' &&
+             b != '"' && !tchar(b)))
             return 400;
         return 0;
     case CH_DATA_CR:
@@ -359,14 +375,13 @@ static int frame_byte(http_chunked_t *c, int b)
         c->state = CH_TRAILER_LINE;
     /* FALLTHRU */
     case CH_TRAILER_LINE:
-        if (++c->trailer > HTTP_MAX_TRAILER || ((unsigned char)b < 0x20 && b != '\t' &&
-                                                b != '\r' && b != '\n'))
+        if (++c->trailer > HTTP_MAX_TRAILER ||
+            ((unsigned char)b < 0x20 && b != '\t' && b != '\r' && b != '\n'))
             return 400;
         if (b == '\n')
             c->state = CH_TRAILER;
         return 0;
-    default:
-        return 400;
+    default: return 400;
     }
 }
 
@@ -401,7 +416,8 @@ int http_chunked_decode(http_chunked_t *c, char *buf, uint32_t len,
 
 /* ---- URLs -------------------------------------------------------------- */
 
-int http_pct_decode(const char *s, uint32_t n, char *out, uint32_t cap, int plus)
+int http_pct_decode(const char *s, uint32_t n, char *out, uint32_t cap,
+                    int plus)
 {
     uint32_t o = 0;
     for (uint32_t i = 0; i < n; i++) {
@@ -434,7 +450,8 @@ const char *http_query_get(const char *q, uint32_t qn, const char *name,
         while (i < qn && q[i] != '&')
             i++;
         /* The pair is q[s..i). */
-        if (i - s >= nl && !memcmp(q + s, name, nl) && (i - s == nl || q[s + nl] == '=')) {
+        if (i - s >= nl && !memcmp(q + s, name, nl) &&
+            (i - s == nl || q[s + nl] == '=')) {
             uint32_t v = s + nl + (i - s > nl);
             *vn = i - v;
             return q + v;

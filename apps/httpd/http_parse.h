@@ -17,26 +17,33 @@
 
 #include <stdint.h>
 
-#define HTTP_MAX_HEADERS 64   /* more fields -> 431 */
-#define HTTP_MAX_CHUNK_EXT 256 /* bytes of chunk extensions per chunk */
-#define HTTP_MAX_TRAILER 4096  /* bytes of trailer fields */
+#define HTTP_MAX_HEADERS   64   /* more fields -> 431 */
+#define HTTP_MAX_CHUNK_EXT 256  /* bytes of chunk extensions per chunk */
+#define HTTP_MAX_TRAILER   4096 /* bytes of trailer fields */
 
-enum { HTTP_M_OTHER = 0, HTTP_M_GET, HTTP_M_HEAD, HTTP_M_PUT, HTTP_M_POST, HTTP_M_DELETE };
+enum {
+    HTTP_M_OTHER = 0,
+    HTTP_M_GET,
+    HTTP_M_HEAD,
+    HTTP_M_PUT,
+    HTTP_M_POST,
+    HTTP_M_DELETE
+};
 
 typedef struct http_req {
-    int method;                 /* HTTP_M_* */
-    const char *target;         /* request-target, origin-form ("/a?b") */
+    int method;         /* HTTP_M_* */
+    const char *target; /* request-target, origin-form ("/a?b") */
     uint32_t target_len;
-    const char *path;           /* target up to '?' */
+    const char *path; /* target up to '?' */
     uint32_t path_len;
-    const char *query;          /* after '?', or NULL */
+    const char *query; /* after '?', or NULL */
     uint32_t query_len;
-    int minor;                  /* HTTP/1.(minor): 0 or 1 */
-    int keep_alive;             /* by version and Connection */
-    int chunked;                /* Transfer-Encoding: chunked */
-    int has_length;             /* Content-Length given */
+    int minor;      /* HTTP/1.(minor): 0 or 1 */
+    int keep_alive; /* by version and Connection */
+    int chunked;    /* Transfer-Encoding: chunked */
+    int has_length; /* Content-Length given */
     uint64_t content_length;
-    int expect_continue;        /* Expect: 100-continue */
+    int expect_continue; /* Expect: 100-continue */
     uint32_t nheaders;
 } http_req_t;
 
@@ -58,7 +65,7 @@ typedef struct http_chunked {
     uint8_t digits;
     uint16_t ext;
     uint32_t trailer;
-    uint64_t left;     /* data bytes left in this chunk */
+    uint64_t left; /* data bytes left in this chunk */
 } http_chunked_t;
 
 enum { HTTP_CHUNK_MORE = 0, HTTP_CHUNK_DONE = 1 };
@@ -73,7 +80,8 @@ int http_chunked_decode(http_chunked_t *c, char *buf, uint32_t len,
 
 /* Percent-decode (s, n) into (out, cap) ('+' is a space if (plus)):
  * the decoded length, or -1 for a bad escape or no room. */
-int http_pct_decode(const char *s, uint32_t n, char *out, uint32_t cap, int plus);
+int http_pct_decode(const char *s, uint32_t n, char *out, uint32_t cap,
+                    int plus);
 
 /* The raw value of parameter (name) in query (q, qn): a pointer into q
  * and its length in (*vn), or NULL if absent. */

@@ -14,13 +14,13 @@
 #include "mote/mote.h"
 
 #define HTTPD_PORT      8080
-#define HTTPD_MAX_CONNS 256     /* slots; boot arg http_conns= lowers it */
-#define HTTPD_MAX_HEAD  8192    /* request line + fields, else 431 */
-#define HTTPD_MAX_BODY  16384   /* decoded body, else 413 */
+#define HTTPD_MAX_CONNS 256   /* slots; boot arg http_conns= lowers it */
+#define HTTPD_MAX_HEAD  8192  /* request line + fields, else 431 */
+#define HTTPD_MAX_BODY  16384 /* decoded body, else 413 */
 #define HTTPD_IN_CAP    (HTTPD_MAX_HEAD + HTTPD_MAX_BODY)
-#define HTTPD_HDR_ROOM  512     /* room before a body built in place */
+#define HTTPD_HDR_ROOM  512 /* room before a body built in place */
 #define HTTPD_OUT_CAP   (HTTPD_HDR_ROOM + HTTPD_MAX_BODY + 512)
-#define HTTPD_LINGER_MS 2000    /* drain after an error answer, then close */
+#define HTTPD_LINGER_MS 2000 /* drain after an error answer, then close */
 
 enum {
     C_FREE = 0,
@@ -38,16 +38,16 @@ typedef struct hslot {
     net_tcp_req_t rx, tx, sh;
     kv_req_t kq;
     int state, inflight;
-    int close_after;       /* answer, then close */
+    int close_after; /* answer, then close */
     int rx_armed;
-    uint64_t req_start;    /* first byte of this request, or idle since */
+    uint64_t req_start; /* first byte of this request, or idle since */
     http_req_t req;
     http_chunked_t ch;
     uint32_t inlen, scan, head_len, body_in, body_out, rest, drained;
     const char *body;
     uint32_t body_len;
     int continue_sent;
-    struct hslot *next;    /* on the KV write batch */
+    struct hslot *next; /* on the KV write batch */
     kerr_t wres;
     char key[KV_MAX_KEY + 1];
     uint32_t klen;
@@ -75,8 +75,8 @@ void httpd_slot_released(hslot_t *s); /* a slot went back to C_FREE */
 uint32_t httpd_open_conns(void);
 
 /* conn.c */
-void conn_start(hslot_t *s);          /* a fresh accepted connection */
-void conn_close(hslot_t *s);          /* close now (graceful if possible) */
+void conn_start(hslot_t *s);              /* a fresh accepted connection */
+void conn_close(hslot_t *s);              /* close now (graceful if possible) */
 void conn_reject(hslot_t *s, int status); /* answer (status) and close */
 
 /* Answer the current request: (status), (ctype), body (body, len) which

@@ -71,8 +71,8 @@ static void get_done(kwork_t *w)
     if (gone(s))
         return;
     if (w->result == KERR_OK)
-        conn_respond(s, 200, "application/octet-stream", s->out + HTTPD_HDR_ROOM,
-                     s->kq.vlen, "");
+        conn_respond(s, 200, "application/octet-stream",
+                     s->out + HTTPD_HDR_ROOM, s->kq.vlen, "");
     else if (w->result == KERR_NOT_FOUND)
         plain(s, 404, "not found\n");
     else
@@ -151,9 +151,11 @@ static void scan_done(kwork_t *w)
         uint32_t start = off;
         const char *pre = n ? ",{\"key\":" : "{\"key\":";
         uint32_t pl = (uint32_t)strlen(pre), a, b;
-        if (off + pl >= cap || !(a = json_str(o + off + pl, cap - off - pl, kp, kl)) ||
+        if (off + pl >= cap ||
+            !(a = json_str(o + off + pl, cap - off - pl, kp, kl)) ||
             off + pl + a + 9 >= cap ||
-            !(b = json_str(o + off + pl + a + 9, cap - off - pl - a - 9, vp, vl)) ||
+            !(b = json_str(o + off + pl + a + 9, cap - off - pl - a - 9, vp,
+                           vl)) ||
             off + pl + a + 9 + b + 1 >= cap) {
             off = start;
             truncated = 1;
@@ -291,7 +293,8 @@ void kvops_write(hslot_t *s, int del)
 static void open_done(kwork_t *w)
 {
     if (w->result != KERR_OK) {
-        printk(KLOG_ERR, "httpd: cannot open the store on device 0: %s; /kv answers 503",
+        printk(KLOG_ERR,
+               "httpd: cannot open the store on device 0: %s; /kv answers 503",
                kerr_str(w->result));
     } else {
         kv_stats_t st;

@@ -126,7 +126,8 @@ void app_main(void)
 {
     printk(KLOG_INFO, "mote httpd: starting");
     unsigned long n = kargs_get_ulong("http_conns", HTTPD_MAX_CONNS);
-    httpd_conn_limit = n >= 1 && n <= HTTPD_MAX_CONNS ? (uint32_t)n : HTTPD_MAX_CONNS;
+    httpd_conn_limit =
+        n >= 1 && n <= HTTPD_MAX_CONNS ? (uint32_t)n : HTTPD_MAX_CONNS;
     httpd_idle_ns = kargs_get_ulong("http_idle_ms", 15000) * KTIME_MS;
     httpd_req_ns = kargs_get_ulong("http_req_ms", 10000) * KTIME_MS;
     kvops_start(start_server);

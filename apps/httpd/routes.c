@@ -34,12 +34,16 @@ const char *http_reason(int status)
 }
 
 static const char page[] =
-    "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>mote</title></head>\n"
+    "<!DOCTYPE html>\n<html><head><meta "
+    "charset=\"utf-8\"><title>mote</title></head>\n"
     "<body><h1>mote httpd</h1>\n"
-    "<p>An HTTP/1.1 server on the mote picokernel: an event loop, no threads.</p>\n"
+    "<p>An HTTP/1.1 server on the mote picokernel: an event loop, no "
+    "threads.</p>\n"
     "<ul><li><a href=\"/stats\">/stats</a>: counters</li>\n"
-    "<li><code>/kv/&lt;key&gt;</code>: GET, PUT, DELETE on the key-value store</li>\n"
-    "<li><a href=\"/kv/?start=&amp;count=10\">/kv/?start=a&amp;count=n</a>: a scan</li></ul>\n"
+    "<li><code>/kv/&lt;key&gt;</code>: GET, PUT, DELETE on the key-value "
+    "store</li>\n"
+    "<li><a href=\"/kv/?start=&amp;count=10\">/kv/?start=a&amp;count=n</a>: a "
+    "scan</li></ul>\n"
     "</body></html>\n";
 
 static int path_is(const http_req_t *r, const char *p)
@@ -62,12 +66,13 @@ static void plain(hslot_t *s, int status, const char *msg)
 }
 
 /* Append formatted text at (*off) of s->out's body area. */
-#define JSON_ADD(s, off, ...)                                                   \
-    do {                                                                        \
-        int n_ = ksnprintf((s)->out + HTTPD_HDR_ROOM + (off),                   \
-                           HTTPD_OUT_CAP - HTTPD_HDR_ROOM - (off), __VA_ARGS__); \
-        if (n_ > 0)                                                             \
-            (off) += (uint32_t)n_;                                              \
+#define JSON_ADD(s, off, ...)                                                  \
+    do {                                                                       \
+        int n_ =                                                               \
+            ksnprintf((s)->out + HTTPD_HDR_ROOM + (off),                       \
+                      HTTPD_OUT_CAP - HTTPD_HDR_ROOM - (off), __VA_ARGS__);    \
+        if (n_ > 0)                                                            \
+            (off) += (uint32_t)n_;                                             \
     } while (0)
 
 static void stats(hslot_t *s)
@@ -90,7 +95,9 @@ static void stats(hslot_t *s)
              (unsigned long long)httpd_stats.evicted,
              (unsigned long long)httpd_stats.rejected,
              (unsigned long long)httpd_stats.timeouts);
-    JSON_ADD(s, off, "\"kv\":{\"ready\":%d,\"commits\":%llu,\"puts\":%llu,\"deletes\":%llu},",
+    JSON_ADD(s, off,
+             "\"kv\":{\"ready\":%d,\"commits\":%llu,\"puts\":%llu,\"deletes\":%"
+             "llu},",
              httpd_store_ready, (unsigned long long)httpd_stats.commits,
              (unsigned long long)httpd_stats.puts,
              (unsigned long long)httpd_stats.deletes);
@@ -100,11 +107,13 @@ static void stats(hslot_t *s)
              "\"conns_dropped_backlog\":%llu,\"conns_reset\":%llu,"
              "\"conns_timed_out\":%llu,\"segs_rx\":%llu,\"segs_tx\":%llu,"
              "\"retransmits\":%llu,\"conns_open\":%u}}\n",
-             (unsigned long long)t.active_opens, (unsigned long long)t.passive_opens,
+             (unsigned long long)t.active_opens,
+             (unsigned long long)t.passive_opens,
              (unsigned long long)t.conns_refused,
              (unsigned long long)t.conns_dropped_pool,
              (unsigned long long)t.conns_dropped_backlog,
-             (unsigned long long)t.conns_reset, (unsigned long long)t.conns_timed_out,
+             (unsigned long long)t.conns_reset,
+             (unsigned long long)t.conns_timed_out,
              (unsigned long long)t.segs_rx, (unsigned long long)t.segs_tx,
              (unsigned long long)t.retransmits, (unsigned)t.conns_open);
     conn_respond(s, 200, "application/json", s->out + HTTPD_HDR_ROOM, off, "");
@@ -141,7 +150,8 @@ static void scan(hslot_t *s)
 static void kv_route(hslot_t *s)
 {
     const http_req_t *r = &s->req;
-    int kl = http_pct_decode(r->path + 4, r->path_len - 4, s->key, KV_MAX_KEY, 0);
+    int kl =
+        http_pct_decode(r->path + 4, r->path_len - 4, s->key, KV_MAX_KEY, 0);
     if (kl < 0) {
         plain(s, 400, "bad key\n");
         return;
@@ -177,7 +187,8 @@ void route(hslot_t *s)
     int get = r->method == HTTP_M_GET || r->method == HTTP_M_HEAD;
     if (path_is(r, "/")) {
         if (get)
-            conn_respond(s, 200, "text/html; charset=utf-8", page, sizeof page - 1, "");
+            conn_respond(s, 200, "text/html; charset=utf-8", page,
+                         sizeof page - 1, "");
         else
             not_allowed(s, "GET, HEAD");
     } else if (path_is(r, "/stats")) {

@@ -392,7 +392,8 @@ static kerr_t submit_connect(net_tcp_req_t *r)
                              .sin_addr.s_addr = htonl(r->peer.ip)};
     /* connect() before the watch: a socket that has not started connecting
      * polls as EPOLLOUT|EPOLLHUP, which would look like an outcome. */
-    if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0 && errno != EINPROGRESS) {
+    if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0 &&
+        errno != EINPROGRESS) {
         connect_done(h, errno); /* completes now: refused, unreachable */
         return KERR_OK;
     }
@@ -439,7 +440,8 @@ static void do_accept(hlisten_t *hl)
             stats.conns_dropped_pool++;
             continue;
         }
-        net_tcp_req_t *r = KCONTAINER_OF(kq_pop(&l->accepts), net_tcp_req_t, work);
+        net_tcp_req_t *r =
+            KCONTAINER_OF(kq_pop(&l->accepts), net_tcp_req_t, work);
         memset(r->conn, 0, sizeof *r->conn);
         conn_establish(h, r->conn);
         r->conn->local.port = l->port; /* the app's view: its guest port */
@@ -475,7 +477,8 @@ static kerr_t tcp_listen(void *endpoint, uint32_t arg)
     struct sockaddr_in sa = {.sin_family = AF_INET,
                              .sin_port = htons(hosted_host_port(port)),
                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, backlog) < 0) {
+    if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 ||
+        listen(fd, backlog) < 0) {
         int e = errno;
         printk(KLOG_ERR, "hosted: cannot listen on tcp 127.0.0.1:%u: %s",
                ntohs(sa.sin_port), strerror(e));
@@ -557,8 +560,7 @@ static kerr_t tcp_submit(kwork_t *w)
         }
         c->shutdown = w;
         break;
-    default:
-        return KERR_INVALID;
+    default: return KERR_INVALID;
     }
     conn_serve(h);
     if (!h->err)
@@ -637,12 +639,14 @@ static kerr_t tcp_ctl(void *endpoint, uint32_t cmd, uint32_t arg)
     case NET_TCP_CTL_NODELAY:
         v = !!v;
         return setsockopt(h->watch.fd, IPPROTO_TCP, TCP_NODELAY, &v, sizeof v)
-                   ? KERR_INVALID : KERR_OK;
+                   ? KERR_INVALID
+                   : KERR_OK;
     case NET_TCP_CTL_KEEPALIVE: {
         int on = v > 0;
         if (setsockopt(h->watch.fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on))
             return KERR_INVALID;
-        if (on && setsockopt(h->watch.fd, IPPROTO_TCP, TCP_KEEPIDLE, &v, sizeof v))
+        if (on &&
+            setsockopt(h->watch.fd, IPPROTO_TCP, TCP_KEEPIDLE, &v, sizeof v))
             return KERR_INVALID;
         return KERR_OK;
     }

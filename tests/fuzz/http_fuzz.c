@@ -43,7 +43,8 @@ static void chunked(uint32_t off, uint32_t len, uint32_t step)
     }
     if (o1 > i1 || o2 > i2 || i1 > len)
         __builtin_trap();
-    if (r1 != r2 || (r1 != 400 && (i1 != i2 || o1 != o2 || memcmp(a + off, b + off, o1 - off))))
+    if (r1 != r2 || (r1 != 400 && (i1 != i2 || o1 != o2 ||
+                                   memcmp(a + off, b + off, o1 - off))))
         __builtin_trap();
 }
 

@@ -16,12 +16,11 @@
  *   C            connect to a peer that never reads or writes:
  *                recv with a 200 ms deadline     -> KERR_TIMEOUT
  *                recv then kcancel               -> KERR_CANCELLED
- *                16 MiB send, 500 ms deadline     -> KERR_TIMEOUT, 0 < done < len
- *                abort                           (peer: RST)
- *   listen       port 9000 (hostfwd maps it); "listening" is the cue
- *   D            accept (peer 127.0.0.1); read 4 of the 8 bytes sent; close
- *                with unread data                (peer: RST)
- *   E            accept; close with nothing unread (peer: clean EOF)
+ *                16 MiB send, 500 ms deadline     -> KERR_TIMEOUT, 0 < done <
+ * len abort                           (peer: RST) listen       port 9000
+ * (hostfwd maps it); "listening" is the cue D            accept (peer
+ * 127.0.0.1); read 4 of the 8 bytes sent; close with unread data (peer: RST) E
+ * accept; close with nothing unread (peer: clean EOF)
  */
 #include "lib/kstring.h"
 #include "mote/mote.h"
@@ -75,7 +74,8 @@ static void connect_to(net_tcp_conn_t *c, uint16_t port)
     net_tcp_req_init(&rq, KOP_TCP_CONNECT, c, NULL, 0, done, NULL);
     rq.peer.ip = NET_IP4(127, 0, 0, 1);
     rq.peer.port = port;
-    rq.work.deadline = ktime_now() + (port == full_port ? 300 * KTIME_MS : 5 * KTIME_S);
+    rq.work.deadline =
+        ktime_now() + (port == full_port ? 300 * KTIME_MS : 5 * KTIME_S);
     if (ksubmit(&rq.work)) {
         report("connect", 0, "refused by ksubmit", KERR_INVALID);
         kshutdown(1);
@@ -106,11 +106,13 @@ static void next(void)
         connect_to(&ca, full_port);
         break;
     case 2:
-        report("deadline", r == KERR_TIMEOUT && !ca.open, "want KERR_TIMEOUT", r);
+        report("deadline", r == KERR_TIMEOUT && !ca.open, "want KERR_TIMEOUT",
+               r);
         connect_to(&ca, peer_port);
         break;
     case 3:
-        report("A_connect", r == KERR_OK && ca.open && ca.peer.port == peer_port,
+        report("A_connect",
+               r == KERR_OK && ca.open && ca.peer.port == peer_port,
                "want an open connection to the peer", r);
         submit(KOP_TCP_SEND, &ca, "hello", 5, 0);
         break;
@@ -126,12 +128,14 @@ static void next(void)
             submit(KOP_TCP_RECV, &ca, buf + got, sizeof buf - got, 5 * KTIME_S);
             return;
         }
-        report("A_recv", r == KERR_OK && got + rq.done == 5 && !memcmp(buf, "world", 5),
+        report("A_recv",
+               r == KERR_OK && got + rq.done == 5 && !memcmp(buf, "world", 5),
                "want \"world\"", r);
         submit(KOP_TCP_RECV, &ca, buf, sizeof buf, 5 * KTIME_S);
         break;
     case 6:
-        report("A_eof_closed", r == KERR_CLOSED && rq.done == 0, "want KERR_CLOSED", r);
+        report("A_eof_closed", r == KERR_CLOSED && rq.done == 0,
+               "want KERR_CLOSED", r);
         submit(KOP_TCP_SHUTDOWN, &ca, NULL, 0, 5 * KTIME_S);
         break;
     case 7:
@@ -139,7 +143,8 @@ static void next(void)
         submit(KOP_TCP_SEND, &ca, "late", 4, 0);
         break;
     case 8:
-        report("A_send_after_shutdown", r == KERR_CLOSED, "want KERR_CLOSED", r);
+        report("A_send_after_shutdown", r == KERR_CLOSED, "want KERR_CLOSED",
+               r);
         net_tcp_close(&ca);
         connect_to(&cb, peer_port);
         break;
@@ -170,9 +175,11 @@ static void next(void)
         submit(KOP_TCP_SEND, &cc, big, BIG, 500 * KTIME_MS);
         break;
     case 15:
-        report("C_send_partial", r == KERR_TIMEOUT && rq.done > 0 && rq.done < BIG,
+        report("C_send_partial",
+               r == KERR_TIMEOUT && rq.done > 0 && rq.done < BIG,
                "want KERR_TIMEOUT with 0 < done < len", r);
-        printk(KLOG_INFO, "tcpcheck: C took %u of %u bytes", (unsigned)rq.done, BIG);
+        printk(KLOG_INFO, "tcpcheck: C took %u of %u bytes", (unsigned)rq.done,
+               BIG);
         net_tcp_abort(&cc);
         r = net_tcp_listen(&lst, 9000, 4);
         report("listen", r == KERR_OK && lst.port == 9000, "want port 9000", r);
@@ -180,12 +187,14 @@ static void next(void)
         accept_into(&cd);
         break;
     case 16:
-        report("D_accept", r == KERR_OK && cd.open && rq.peer.ip == NET_IP4(127, 0, 0, 1),
+        report("D_accept",
+               r == KERR_OK && cd.open && rq.peer.ip == NET_IP4(127, 0, 0, 1),
                "want a connection from 127.0.0.1", r);
         submit(KOP_TCP_RECV, &cd, buf, 4, 5 * KTIME_S);
         break;
     case 17:
-        report("D_recv4", r == KERR_OK && rq.done == 4 && !memcmp(buf, "ping", 4),
+        report("D_recv4",
+               r == KERR_OK && rq.done == 4 && !memcmp(buf, "ping", 4),
                "want \"ping\"", r);
         net_tcp_close(&cd); /* "more" is unread: RST */
         accept_into(&ce);
@@ -195,8 +204,9 @@ static void next(void)
         net_tcp_close(&ce);
         net_tcp_stats_t st;
         net_tcp_stats(&st);
-        report("stats", st.active_opens == 3 && st.passive_opens == 2 &&
-                            st.conns_refused == 1 && st.conns_reset >= 1,
+        report("stats",
+               st.active_opens == 3 && st.passive_opens == 2 &&
+                   st.conns_refused == 1 && st.conns_reset >= 1,
                "want 3 active, 2 passive, 1 refused, a reset", KERR_OK);
         net_tcp_unlisten(&lst);
         printk(KLOG_INFO, "tcpcheck: done, %d failures", failures);

@@ -17,11 +17,13 @@ static void check(const char *name, int32_t got)
 
 void mote_start(void)
 {
-    int32_t noacc = mote_handle("noacc"), ro = mote_handle("ro"), u = mote_handle("u");
+    int32_t noacc = mote_handle("noacc"), ro = mote_handle("ro"),
+            u = mote_handle("u");
     check("accept_without_right", mote_tcp_accept(1, noacc, 0));
     check("accept_forged_handle", mote_tcp_accept(1, 0x7777, 0));
     check("accept_on_udp_handle", mote_tcp_accept(1, u, 0));
-    check("accept_bad_peer_pointer", mote_tcp_accept(1, ro, (void *)0xfffffff0));
+    check("accept_bad_peer_pointer",
+          mote_tcp_accept(1, ro, (void *)0xfffffff0));
     check("recv_on_listener", mote_tcp_recv(1, ro, buf, 8));
     check("send_on_listener", mote_tcp_send(1, ro, buf, 8));
     check("accept_ok", mote_tcp_accept(10, ro, peer));
@@ -30,7 +32,8 @@ void mote_start(void)
 
 void mote_complete(int64_t token, int32_t result, int32_t value)
 {
-    snprintf(line, sizeof line, "DONE %d %d %d", (int)token, (int)result, (int)value);
+    snprintf(line, sizeof line, "DONE %d %d %d", (int)token, (int)result,
+             (int)value);
     mote_print(line);
     if (token == 10) { /* accepted: a connection that may only receive */
         conn = value;
@@ -38,7 +41,8 @@ void mote_complete(int64_t token, int32_t result, int32_t value)
         check("send_without_right", mote_tcp_send(2, conn, "x", 1));
         check("shutdown_without_right", mote_tcp_shutdown(2, conn));
         check("dup_without_right", mote_handle_dup(conn, MOTE_RECEIVE));
-        check("recv_bad_pointer", mote_tcp_recv(2, conn, (void *)0x7ffffff0, 64));
+        check("recv_bad_pointer",
+              mote_tcp_recv(2, conn, (void *)0x7ffffff0, 64));
         check("recv_zero_cap", mote_tcp_recv(2, conn, buf, 0));
         check("accept_on_conn", mote_tcp_accept(2, conn, 0));
         check("recv_ok", mote_tcp_recv(11, conn, buf, sizeof buf));

@@ -32,37 +32,51 @@ TEST(head_end_any_split)
     CHECK_EQ(end_bytewise(a), strlen(a) - 4);
     CHECK_EQ(end_bytewise("GET / HTTP/1.1\nHost: x\n\nrest"), 24);
     CHECK_EQ(end_bytewise("\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n"), 31);
-    CHECK_EQ(end_bytewise("\r\n\r\n\r\n"), 0); /* blank lines alone are no head */
+    CHECK_EQ(end_bytewise("\r\n\r\n\r\n"),
+             0); /* blank lines alone are no head */
     CHECK_EQ(end_bytewise("GET / HTTP/1.1\r\nHost: x\r\n"), 0);
 }
 
 TEST(request_fields)
 {
     http_req_t r;
-    CHECK_EQ(parse("PUT /kv/a?start=b HTTP/1.1\r\nHost: x\r\nContent-Length: 12\r\n"
-                   "Expect: 100-continue\r\n\r\n", &r), 0);
+    CHECK_EQ(
+        parse("PUT /kv/a?start=b HTTP/1.1\r\nHost: x\r\nContent-Length: 12\r\n"
+              "Expect: 100-continue\r\n\r\n",
+              &r),
+        0);
     CHECK_EQ(r.method, HTTP_M_PUT);
     CHECK(r.path_len == 5 && !memcmp(r.path, "/kv/a", 5));
     CHECK(r.query_len == 7 && !memcmp(r.query, "start=b", 7));
-    CHECK(r.has_length && r.content_length == 12 && r.keep_alive && r.expect_continue);
+    CHECK(r.has_length && r.content_length == 12 && r.keep_alive &&
+          r.expect_continue);
     CHECK_EQ(parse("GET / HTTP/1.0\r\n\r\n", &r), 0);
     CHECK(!r.keep_alive && r.minor == 0);
     CHECK_EQ(parse("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n", &r), 0);
     CHECK(r.keep_alive);
-    CHECK_EQ(parse("GET / HTTP/1.1\r\nHost: x\r\nConnection: foo, close\r\n\r\n", &r), 0);
+    CHECK_EQ(
+        parse("GET / HTTP/1.1\r\nHost: x\r\nConnection: foo, close\r\n\r\n",
+              &r),
+        0);
     CHECK(!r.keep_alive);
-    CHECK_EQ(parse("PUT / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\n\r\n", &r), 0);
+    CHECK_EQ(
+        parse("PUT / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\n\r\n",
+              &r),
+        0);
     CHECK(r.chunked);
-    CHECK_EQ(parse("PUT / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\n",
-                   &r), 0); /* repeated but equal: allowed */
+    CHECK_EQ(parse("PUT / HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                   "5\r\nContent-Length: 5\r\n\r\n",
+                   &r),
+             0); /* repeated but equal: allowed */
 }
 
 TEST(request_refusals)
 {
     http_req_t r;
-    CHECK_EQ(parse("GET / HTTP/1.1\r\n\r\n", &r), 400);                    /* no Host */
+    CHECK_EQ(parse("GET / HTTP/1.1\r\n\r\n", &r), 400); /* no Host */
     CHECK_EQ(parse("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", &r), 400);
-    CHECK_EQ(parse("GET http://x/ HTTP/1.1\r\nHost: x\r\n\r\n", &r), 400); /* not origin-form */
+    CHECK_EQ(parse("GET http://x/ HTTP/1.1\r\nHost: x\r\n\r\n", &r),
+             400); /* not origin-form */
     CHECK_EQ(parse("GET  / HTTP/1.1\r\nHost: x\r\n\r\n", &r), 400);
     CHECK_EQ(parse("GET / HTTP/1.1 \r\nHost: x\r\n\r\n", &r), 400);
     CHECK_EQ(parse("GET / HTTP/2.0\r\nHost: x\r\n\r\n", &r), 505);
@@ -70,16 +84,28 @@ TEST(request_refusals)
     CHECK_EQ(parse("GET / HTTP/1.1\r\nHost : x\r\n\r\n", &r), 400);
     CHECK_EQ(parse("GET / HTTP/1.1\r\nHost: x\r\n folded\r\n\r\n", &r), 400);
     CHECK_EQ(parse("GET / HTTP/1.1\r\nHost: x\x01y\r\n\r\n", &r), 400);
-    CHECK_EQ(parse("PUT / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n", &r), 400);
-    CHECK_EQ(parse("PUT / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999\r\n\r\n", &r),
+    CHECK_EQ(
+        parse("PUT / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n", &r),
+        400);
+    CHECK_EQ(parse("PUT / HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                   "99999999999999999\r\n\r\n",
+                   &r),
              400);
-    CHECK_EQ(parse("PUT / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
-                   &r), 400);
+    CHECK_EQ(parse("PUT / HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                   "1\r\nContent-Length: 2\r\n\r\n",
+                   &r),
+             400);
     CHECK_EQ(parse("PUT / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
-                   "Content-Length: 2\r\n\r\n", &r), 400);
-    CHECK_EQ(parse("PUT / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, gzip\r\n\r\n", &r),
+                   "Content-Length: 2\r\n\r\n",
+                   &r),
              400);
-    CHECK_EQ(parse("PUT / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", &r),
+    CHECK_EQ(parse("PUT / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, "
+                   "gzip\r\n\r\n",
+                   &r),
+             400);
+    CHECK_EQ(parse("PUT / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, "
+                   "chunked\r\n\r\n",
+                   &r),
              501);
     char many[4096] = "GET / HTTP/1.1\r\nHost: x\r\n";
     for (int i = 0; i < HTTP_MAX_HEADERS; i++)
@@ -101,7 +127,8 @@ static int decode_all_splits(const char *body, const char *want)
         if (r == HTTP_CHUNK_MORE)
             r = http_chunked_decode(&c, buf, n, &in, &out);
         if (want) {
-            ok &= r == HTTP_CHUNK_DONE && out == strlen(want) && !memcmp(buf, want, out);
+            ok &= r == HTTP_CHUNK_DONE && out == strlen(want) &&
+                  !memcmp(buf, want, out);
             ok &= in <= n && !strcmp(body + in, "NEXT");
         } else {
             ok &= r == 400;
@@ -112,8 +139,8 @@ static int decode_all_splits(const char *body, const char *want)
 
 TEST(chunked_in_place)
 {
-    CHECK(decode_all_splits("4;a=b\r\nWiki\r\n5\r\npedia\r\n0\r\nT: 1\r\n\r\nNEXT",
-                            "Wikipedia"));
+    CHECK(decode_all_splits(
+        "4;a=b\r\nWiki\r\n5\r\npedia\r\n0\r\nT: 1\r\n\r\nNEXT", "Wikipedia"));
     CHECK(decode_all_splits("A\nabcdefghij\n0\n\nNEXT", "abcdefghij"));
     CHECK(decode_all_splits("0\r\n\r\nNEXT", ""));
     CHECK(decode_all_splits("zz\r\nab\r\n0\r\n\r\n", NULL));

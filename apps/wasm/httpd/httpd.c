@@ -15,14 +15,14 @@
 #include "apps/httpd/http_parse.h"
 #include <stdio.h>
 
-#define CONNS 8
-#define IN_CAP 4096
+#define CONNS   8
+#define IN_CAP  4096
 #define OUT_CAP 512
 
 enum { T_ACCEPT, T_RECV, T_SEND, T_CLOSE_AFTER };
 
 typedef struct conn {
-    int32_t h;          /* 0: free */
+    int32_t h; /* 0: free */
     uint32_t inlen, scan, rest;
     int close_after, http10;
     char in[IN_CAP];
@@ -64,22 +64,26 @@ static void drop(conn_t *c)
 static void arm_recv(conn_t *c, int i)
 {
     if (c->inlen == IN_CAP ||
-        mote_tcp_recv(token(i, T_RECV), c->h, c->in + c->inlen, IN_CAP - (int32_t)c->inlen))
+        mote_tcp_recv(token(i, T_RECV), c->h, c->in + c->inlen,
+                      IN_CAP - (int32_t)c->inlen))
         drop(c);
 }
 
-static void answer(conn_t *c, int i, int status, const char *reason, const char *body,
-                   const char *extra)
+static void answer(conn_t *c, int i, int status, const char *reason,
+                   const char *body, const char *extra)
 {
     int n = snprintf(c->out, sizeof c->out,
-                     "HTTP/1.1 %d %s\r\nServer: mote-wasm-httpd\r\nContent-Type: text/plain\r\n"
+                     "HTTP/1.1 %d %s\r\nServer: "
+                     "mote-wasm-httpd\r\nContent-Type: text/plain\r\n"
                      "Content-Length: %d\r\n%s%s\r\n%s",
                      status, reason, (int)strlen(body),
                      c->close_after ? "Connection: close\r\n"
-                     : c->http10    ? "Connection: keep-alive\r\n" : "",
+                     : c->http10    ? "Connection: keep-alive\r\n"
+                                    : "",
                      extra, body);
     answered++;
-    if (mote_tcp_send(token(i, c->close_after ? T_CLOSE_AFTER : T_SEND), c->h, c->out, n))
+    if (mote_tcp_send(token(i, c->close_after ? T_CLOSE_AFTER : T_SEND), c->h,
+                      c->out, n))
         drop(c);
 }
 
@@ -90,7 +94,8 @@ static void serve(conn_t *c, int i)
     if (!end) {
         if (c->inlen >= IN_CAP) {
             c->close_after = 1;
-            answer(c, i, 431, "Request Header Fields Too Large", "too large\n", "");
+            answer(c, i, 431, "Request Header Fields Too Large", "too large\n",
+                   "");
             return;
         }
         arm_recv(c, i);
@@ -108,7 +113,8 @@ static void serve(conn_t *c, int i)
         c->close_after = 1;
         answer(c, i, 413, "Content Too Large", "no bodies here\n", "");
     } else if (r.method != HTTP_M_GET && r.method != HTTP_M_HEAD) {
-        answer(c, i, 405, "Method Not Allowed", "GET only\n", "Allow: GET, HEAD\r\n");
+        answer(c, i, 405, "Method Not Allowed", "GET only\n",
+               "Allow: GET, HEAD\r\n");
     } else if (r.path_len == 1 && r.path[0] == '/') {
         answer(c, i, 200, "OK", "hello from a sandboxed mote app\n", "");
     } else if (r.path_len == 6 && !memcmp(r.path, "/count", 6)) {
@@ -163,8 +169,6 @@ void mote_complete(int64_t tok, int32_t result, int32_t value)
         c->scan = 0;
         serve(c, i);
         break;
-    case T_CLOSE_AFTER:
-        drop(c);
-        break;
+    case T_CLOSE_AFTER: drop(c); break;
     }
 }
