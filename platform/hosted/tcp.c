@@ -79,6 +79,7 @@ static void do_accept(hlisten_t *hl);
 static net_tcp_stats_t stats;
 
 static void conn_serve(hconn_t *h);
+static void conn_fail(hconn_t *h, kerr_t err);
 
 static kerr_t map_errno(int e)
 {
@@ -194,9 +195,14 @@ static void maybe_shut_wr(hconn_t *h)
         return;
     if (!h->shut_wr) {
         if (shutdown(h->watch.fd, SHUT_WR) < 0) {
-            kwork_t *sw = h->c->shutdown;
-            h->c->shutdown = NULL;
-            kcomplete(sw, map_errno(errno));
+            /* ENOTCONN: the peer reset it and we had not read the error
+             * yet; the socket's pending error says which. */
+            int e = errno, soerr = 0;
+            socklen_t sl = sizeof soerr;
+            getsockopt(h->watch.fd, SOL_SOCKET, SO_ERROR, &soerr, &sl);
+            conn_fail(h, soerr           ? map_errno(soerr)
+                         : e == ENOTCONN ? KERR_RESET
+                                         : map_errno(e));
             return;
         }
         h->shut_wr = 1;
