@@ -183,6 +183,11 @@ static void next(void)
         net_tcp_abort(&cc);
         r = net_tcp_listen(&lst, 9000, 4);
         report("listen", r == KERR_OK && lst.port == 9000, "want port 9000", r);
+        {
+            static net_tcp_listener_t dup;
+            kerr_t e = net_tcp_listen(&dup, 9000, 4);
+            report("listen_busy", e == KERR_BUSY, "want KERR_BUSY", e);
+        }
         printk(KLOG_INFO, "tcpcheck: listening");
         accept_into(&cd);
         break;
