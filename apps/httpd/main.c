@@ -6,10 +6,11 @@
  * connection limit, so a connection over the limit is still accepted and
  * then either makes room or is told 503:
  *
- *   - room is made by closing the connection that has waited longest for
- *     (the rest of) a request: idle keep-alive connections and slow or
- *     stalled clients go first, so hundreds of them cannot lock a normal
- *     client out (the slow-client attack in tests/http);
+ *   - room is made by closing a connection that lingers after its last
+ *     answer, else the one that has waited longest for (the rest of) a
+ *     request: idle keep-alive connections and slow or stalled clients go
+ *     first, so hundreds of them cannot lock a normal client out (the
+ *     slow-client attack in tests/http);
  *   - if every connection is busy being served, the newcomer gets 503.
  */
 #include "apps/httpd/httpd.h"
@@ -39,14 +40,19 @@ void httpd_slot_released(hslot_t *s)
     arm_accept();
 }
 
-/* The connection that has waited longest for a request, or NULL. */
+/* The connection to close to make room, or NULL: one lingering after its
+ * last answer (it is owed nothing), else the one that has waited longest
+ * for a request. */
 static hslot_t *evictable(hslot_t *except)
 {
     hslot_t *best = NULL;
     for (uint32_t i = 0; i <= httpd_conn_limit; i++) {
         hslot_t *s = &slots[i];
-        if (s != except && s->state == C_HEAD &&
-            (!best || s->req_start < best->req_start))
+        if (s == except)
+            continue;
+        if (s->state == C_LINGER)
+            return s;
+        if (s->state == C_HEAD && (!best || s->req_start < best->req_start))
             best = s;
     }
     return best;
