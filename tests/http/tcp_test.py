@@ -122,7 +122,7 @@ def main():
     names = ["refused", "deadline", "A_connect", "A_send", "A_recv", "A_eof_closed", "A_shutdown",
              "A_send_after_shutdown", "B_connect", "B_reset", "B_sticky_error",
              "C_connect", "C_recv_deadline", "C_recv_cancel", "C_send_partial",
-             "listen", "listen_busy", "D_accept", "D_recv4", "E_accept", "stats"]
+             "listen", "listen_busy", "accept_deadline", "D_accept", "D_recv4", "E_accept", "stats"]
     for n in names:
         r.check(f"mote_{n}", f"tcpcheck: {n} ok" in vm.log,
                 "".join(l for l in vm.log.splitlines(True) if f"tcpcheck: {n} " in l)

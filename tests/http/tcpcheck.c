@@ -82,11 +82,11 @@ static void connect_to(net_tcp_conn_t *c, uint16_t port)
     }
 }
 
-static void accept_into(net_tcp_conn_t *c)
+static void accept_into(net_tcp_conn_t *c, uint64_t deadline_ns)
 {
     net_tcp_req_init(&rq, KOP_TCP_ACCEPT, c, NULL, 0, done, NULL);
     rq.listener = &lst;
-    rq.work.deadline = ktime_now() + 10 * KTIME_S;
+    rq.work.deadline = ktime_now() + deadline_ns;
     ksubmit(&rq.work);
 }
 
@@ -188,23 +188,28 @@ static void next(void)
             kerr_t e = net_tcp_listen(&dup, 9000, 4);
             report("listen_busy", e == KERR_BUSY, "want KERR_BUSY", e);
         }
-        printk(KLOG_INFO, "tcpcheck: listening");
-        accept_into(&cd);
+        accept_into(&cd, 150 * KTIME_MS); /* nobody connects yet */
         break;
     case 16:
+        report("accept_deadline", r == KERR_TIMEOUT && !cd.open,
+               "want KERR_TIMEOUT", r);
+        printk(KLOG_INFO, "tcpcheck: listening");
+        accept_into(&cd, 10 * KTIME_S);
+        break;
+    case 17:
         report("D_accept",
                r == KERR_OK && cd.open && rq.peer.ip == NET_IP4(127, 0, 0, 1),
                "want a connection from 127.0.0.1", r);
         submit(KOP_TCP_RECV, &cd, buf, 4, 5 * KTIME_S);
         break;
-    case 17:
+    case 18:
         report("D_recv4",
                r == KERR_OK && rq.done == 4 && !memcmp(buf, "ping", 4),
                "want \"ping\"", r);
         net_tcp_close(&cd); /* "more" is unread: RST */
-        accept_into(&ce);
+        accept_into(&ce, 10 * KTIME_S);
         break;
-    case 18:
+    case 19:
         report("E_accept", r == KERR_OK, "want a connection", r);
         net_tcp_close(&ce);
         net_tcp_stats_t st;
