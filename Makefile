@@ -68,8 +68,8 @@ KCFLAGS := -std=c11 -ffreestanding -fno-common -fno-math-errno -O2 -g $(WARN) \
 # so the echo kernel carries no KV store. Default: the network stack.
 APP_LAYERS  := net
 APP_PORT    := 8080
-ifdef SBX_APP  # a sandboxed app listens where its manifest's first udp grant says
-APP_PORT    := $(or $(shell sed -n 's/^ *grant udp \([0-9]*\) .*/\1/p' $(SBX_APP) 2>/dev/null | head -1),8080)
+ifdef SBX_APP  # a sandboxed app listens where its manifest's first udp or tcp grant says
+APP_PORT    := $(or $(shell sed -n 's/^ *grant \(udp\|tcp\) \([0-9]*\) .*/\2/p' $(SBX_APP) 2>/dev/null | head -1),8080)
 endif
 -include apps/$(APP)/app.mk
 KERNEL_SRCS := $(wildcard kernel/*.c) $(wildcard crypto/*.c) \

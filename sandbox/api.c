@@ -370,6 +370,37 @@ static wasm_trap api_kv_commit(wasm_instance *wi, const wasm_val *a, wasm_val *r
     return WASM_TRAP_NONE;
 }
 
+/* tcp_accept(token, listener, peer_ptr), tcp_send(token, h, ptr, len),
+ * tcp_recv(token, h, ptr, cap), tcp_shutdown(token, h): sandbox/tcp.c */
+static wasm_trap api_tcp_accept(wasm_instance *wi, const wasm_val *a, wasm_val *r, void *user)
+{
+    (void)wi;
+    ret(r, sbx_tcp_accept(inst_of(user), a));
+    return WASM_TRAP_NONE;
+}
+
+static wasm_trap api_tcp_send(wasm_instance *wi, const wasm_val *a, wasm_val *r, void *user)
+{
+    (void)wi;
+    ret(r, sbx_tcp_io(inst_of(user), a, KOP_TCP_SEND));
+    return WASM_TRAP_NONE;
+}
+
+static wasm_trap api_tcp_recv(wasm_instance *wi, const wasm_val *a, wasm_val *r, void *user)
+{
+    (void)wi;
+    ret(r, sbx_tcp_io(inst_of(user), a, KOP_TCP_RECV));
+    return WASM_TRAP_NONE;
+}
+
+static wasm_trap api_tcp_shutdown(wasm_instance *wi, const wasm_val *a, wasm_val *r,
+                                  void *user)
+{
+    (void)wi;
+    ret(r, sbx_tcp_io(inst_of(user), a, KOP_TCP_SHUTDOWN));
+    return WASM_TRAP_NONE;
+}
+
 typedef struct host_fn {
     const char *name;
     const char *params, *results; /* 'i' = i32, 'I' = i64 */
@@ -398,6 +429,10 @@ static const host_fn_t mote_fns[] = {
     {"kv_del", "Iiii", "i", api_kv_del},
     {"kv_scan", "Iiiiiii", "i", api_kv_scan},
     {"kv_commit", "Ii", "i", api_kv_commit},
+    {"tcp_accept", "Iii", "i", api_tcp_accept},
+    {"tcp_send", "Iiii", "i", api_tcp_send},
+    {"tcp_recv", "Iiii", "i", api_tcp_recv},
+    {"tcp_shutdown", "Ii", "i", api_tcp_shutdown},
 };
 
 bool sbx_resolve_mote(sbx_inst_t *in, const wasm_import *imp, wasm_extern *out)

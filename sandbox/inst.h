@@ -32,6 +32,7 @@ typedef struct sbx_slot {
         ktimer_t timer;
         krng_req_t rng;
         net_udp_req_t udp;
+        net_tcp_req_t tcp;
         kchan_req_t chan;
         kblk_req_t blk;
         kv_req_t kv;
@@ -120,6 +121,13 @@ kerr_t sbx_kv_commit(sbx_inst_t *in, const wasm_val *a);
 kerr_t sbx_kv_scan(sbx_inst_t *in, const wasm_val *a);
 int32_t sbx_kv_deliver(sbx_slot_t *s);
 void sbx_kv_completed(sbx_slot_t *s);
+
+/* tcp.c: TCP listeners (grant tcp PORT) and connections. */
+kobj_t *sbx_tcp_listen_obj(uint16_t port);
+void sbx_tcp_boot_done(void);
+kerr_t sbx_tcp_accept(sbx_inst_t *in, const wasm_val *a);
+kerr_t sbx_tcp_io(sbx_inst_t *in, const wasm_val *a, kop_t op);
+int32_t sbx_tcp_deliver(sbx_slot_t *s);
 
 /* Guest-memory access: true if [addr, addr+len) lies inside memory 0. */
 bool sbx_mem_ok(sbx_inst_t *in, uint32_t addr, uint32_t len);

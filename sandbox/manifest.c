@@ -65,7 +65,7 @@ static int rights(const char *s, uint32_t *out)
     } names[] = {{"read", KCAP_READ},         {"write", KCAP_WRITE},
                  {"send", KCAP_SEND},         {"receive", KCAP_RECEIVE},
                  {"dup", KCAP_DUPLICATE},     {"transfer", KCAP_TRANSFER},
-                 {"all", KCAP_ALL}};
+                 {"accept", KCAP_ACCEPT},     {"all", KCAP_ALL}};
     uint32_t r = 0;
     while (*s) {
         const char *e = s;
@@ -94,7 +94,7 @@ static kerr_t do_grant(parse_t *p)
         int nargs;
     } kinds[] = {{"udp", SBX_GRANT_UDP, 1},  {"chan", SBX_GRANT_CHAN, 1},
                  {"blk", SBX_GRANT_BLK, 2},  {"kv", SBX_GRANT_KV, 1},
-                 {"timer", SBX_GRANT_TIMER, 0}};
+                 {"timer", SBX_GRANT_TIMER, 0}, {"tcp", SBX_GRANT_TCP, 1}};
     if (p->nwords < 2)
         return fail(p, "grant needs a kind");
     if (p->cur->ngrants == SBX_MAX_GRANTS)
@@ -122,6 +122,8 @@ static kerr_t do_grant(parse_t *p)
     }
     if (g->kind == SBX_GRANT_UDP && (g->a == 0 || g->a > 65535))
         return fail(p, "udp port out of range");
+    if (g->kind == SBX_GRANT_TCP && (g->a == 0 || g->a > 65535))
+        return fail(p, "tcp port out of range");
     p->cur->ngrants++;
     return KERR_OK;
 }

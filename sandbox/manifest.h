@@ -16,7 +16,13 @@
  *     grant blk FIRST COUNT RIGHTS [as H]   sectors [FIRST, FIRST+COUNT)
  *     grant kv PREFIX RIGHTS [as H]         keys starting with PREFIX
  *     grant timer RIGHTS [as H]             timers
- *   RIGHTS: comma-separated read,write,send,receive,dup,transfer, or all.
+ *     grant tcp PORT RIGHTS [as H]          a TCP listener on PORT; `accept`
+ *                                           lets the guest accept, and each
+ *                                           connection's handle gets the
+ *                                           grant's send, receive, dup and
+ *                                           transfer rights
+ *   RIGHTS: comma-separated read,write,send,receive,dup,transfer,accept, or
+ *   all.
  *
  * An instance starts with exactly its grants, installed as handles 1..n in
  * order; `as H` names one so the guest can look it up (default: the kind).
@@ -41,6 +47,7 @@ typedef enum sbx_grant_kind {
     SBX_GRANT_BLK,
     SBX_GRANT_KV,
     SBX_GRANT_TIMER,
+    SBX_GRANT_TCP,
 } sbx_grant_kind_t;
 
 typedef struct sbx_grant {
@@ -48,7 +55,7 @@ typedef struct sbx_grant {
     uint32_t rights;       /* KCAP_* */
     const char *name;      /* for handle lookup */
     const char *target;    /* chan: "NAME.a"; kv: the prefix */
-    uint64_t a, b;         /* udp: port; blk: first, count */
+    uint64_t a, b;         /* udp, tcp: port; blk: first, count */
 } sbx_grant_t;
 
 typedef struct sbx_instance_cfg {

@@ -103,6 +103,7 @@ kerr_t sbx_grant_install(sbx_inst_t *in, const sbx_grant_t *g, kcap_handle_t *h)
     case SBX_GRANT_BLK: o = blk_obj(g->a, g->b); break;
     case SBX_GRANT_TIMER: o = &timer_obj; break;
     case SBX_GRANT_KV: o = sbx_kv_obj(g->target); break;
+    case SBX_GRANT_TCP: o = sbx_tcp_listen_obj((uint16_t)g->a); break;
     }
     if (!o)
         return KERR_NO_DEVICE;
@@ -124,4 +125,5 @@ void sbx_objects_boot_done(void)
         kobj_unref(&blks[i].obj);
     kobj_unref(&timer_obj);
     sbx_kv_boot_done();
+    sbx_tcp_boot_done();
 }

@@ -137,6 +137,8 @@ static int32_t deliver(sbx_slot_t *s)
     default:
         if (KOP_CLASS(w->op) == KOP_CLASS_KV)
             return sbx_kv_deliver(s);
+        if (KOP_CLASS(w->op) == KOP_CLASS_TCP)
+            return sbx_tcp_deliver(s);
         return 0;
     }
 }
@@ -150,6 +152,8 @@ static void slot_done(kwork_t *w)
     if (KOP_CLASS(w->op) == KOP_CLASS_KV)
         sbx_kv_completed(s); /* a commit lets waiting writes go */
     if (in->state != SBX_RUNNING) {
+        if (KOP_CLASS(w->op) == KOP_CLASS_TCP)
+            sbx_tcp_deliver(s); /* an accepted connection is closed */
         if (w->op == KOP_CHAN_RECV) /* nobody to give them to */
             for (uint32_t i = 0; i < s->r.chan.nobjs; i++)
                 kobj_unref(s->r.chan.objs[i]);

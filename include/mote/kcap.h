@@ -30,7 +30,8 @@
 #define KCAP_RECEIVE (1u << 3)
 #define KCAP_DUPLICATE (1u << 4) /* may be duplicated (with fewer rights) */
 #define KCAP_TRANSFER (1u << 5)  /* may be sent over a channel */
-#define KCAP_ALL 0x3fu
+#define KCAP_ACCEPT (1u << 6)    /* may accept connections (TCP listener) */
+#define KCAP_ALL 0x7fu
 
 #define KCAP_SLOTS 64
 

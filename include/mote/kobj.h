@@ -19,6 +19,8 @@ typedef enum kobj_type {
     KOBJ_BLK,      /* a block-device region */
     KOBJ_KV,       /* a KV namespace */
     KOBJ_TIMER,
+    KOBJ_TCP_LISTEN, /* a TCP listening port */
+    KOBJ_TCP_CONN,   /* one TCP connection */
     KOBJ__COUNT
 } kobj_type_t;
 

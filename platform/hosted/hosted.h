@@ -28,6 +28,12 @@ void hosted_blk_init(const char *path);
 void hosted_rng_init(void);
 void hosted_udp_init(const char *hostfwd);
 void hosted_tap_init(const char *ifname, const char *mac);
+/* TCP from host sockets; only without tap= (then the IP stack serves it). */
+void hosted_tcp_init(void);
+
+/* The host port that guest port (guest) maps to (hostfwd=, udp.c): the
+ * same mapping serves UDP and TCP. */
+uint16_t hosted_host_port(uint16_t guest);
 
 /* Fatal start-up error: one line on stderr, exit status 1. */
 _Noreturn void hosted_die(const char *fmt, ...)

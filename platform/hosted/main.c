@@ -167,6 +167,9 @@ void platform_init(void)
     hosted_blk_init(kargs_get("drive"));
     hosted_udp_init(kargs_get("hostfwd"));
     hosted_tap_init(kargs_get("tap"), kargs_get("mac"));
+    const char *tap = kargs_get("tap");
+    if (!tap || !*tap)
+        hosted_tcp_init();
 }
 
 int main(int argc, char **argv)

@@ -129,7 +129,7 @@ static bool udp_cancel(kwork_t *w)
     return kq_remove(&h->rx, w) || kq_remove(&h->tx, w);
 }
 
-static uint16_t host_port(uint16_t guest)
+uint16_t hosted_host_port(uint16_t guest)
 {
     for (int i = 0; i < nfwd; i++)
         if (fwd[i].guest == guest)
@@ -149,7 +149,7 @@ static kerr_t udp_open(void *endpoint, uint32_t port)
     if (fd < 0)
         return KERR_NOMEM;
     struct sockaddr_in sa = {.sin_family = AF_INET,
-                             .sin_port = htons(host_port((uint16_t)port)),
+                             .sin_port = htons(hosted_host_port((uint16_t)port)),
                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
         printk(KLOG_ERR, "hosted: cannot bind udp 127.0.0.1:%u: %s",

@@ -27,11 +27,12 @@ enum {
     MOTE_CANCELLED = 4, MOTE_NO_DEVICE = 5, MOTE_IO = 6, MOTE_NOMEM = 7,
     MOTE_READ_ONLY = 8, MOTE_NOT_FOUND = 9, MOTE_AGAIN = 10, MOTE_CORRUPT = 11,
     MOTE_TOO_BIG = 12, MOTE_UNREACHABLE = 13, MOTE_DENIED = 14,
+    MOTE_REFUSED = 15, MOTE_RESET = 16, MOTE_CLOSED = 17,
 };
 
 /* Rights (for mote_handle_dup). */
 enum { MOTE_READ = 1, MOTE_WRITE = 2, MOTE_SEND = 4, MOTE_RECEIVE = 8,
-       MOTE_DUPLICATE = 16, MOTE_TRANSFER = 32 };
+       MOTE_DUPLICATE = 16, MOTE_TRANSFER = 32, MOTE_ACCEPT = 64 };
 
 MOTE_IMPORT("print") void mote_print_n(const char *s, int32_t len);
 MOTE_IMPORT("now") int64_t mote_now(void);
@@ -75,6 +76,22 @@ MOTE_IMPORT("kv_scan") int32_t mote_kv_scan(int64_t token, int32_t h, const void
                                             int32_t slen, void *buf, int32_t cap,
                                             int32_t count);
 MOTE_IMPORT("kv_commit") int32_t mote_kv_commit(int64_t token, int32_t h);
+
+/* TCP (grant tcp PORT): accept on a listener needs MOTE_ACCEPT; value = the
+ * new connection's handle, which has the listener handle's send, receive,
+ * dup and transfer rights; peer {uint32_t ip, uint32_t port} is written on
+ * completion (may be NULL). send (MOTE_SEND, len <= 4096): value = bytes
+ * taken, also when it ends early. recv (MOTE_RECEIVE, at most 4096 bytes
+ * per call): value = bytes; MOTE_CLOSED once the peer's data is all read.
+ * shutdown (MOTE_SEND): our FIN, after queued data. mote_handle_close()
+ * closes the connection when no other handle names it. */
+MOTE_IMPORT("tcp_accept") int32_t mote_tcp_accept(int64_t token, int32_t listener,
+                                                  void *peer);
+MOTE_IMPORT("tcp_send") int32_t mote_tcp_send(int64_t token, int32_t h, const void *buf,
+                                              int32_t len);
+MOTE_IMPORT("tcp_recv") int32_t mote_tcp_recv(int64_t token, int32_t h, void *buf,
+                                              int32_t cap);
+MOTE_IMPORT("tcp_shutdown") int32_t mote_tcp_shutdown(int64_t token, int32_t h);
 
 static inline void mote_print(const char *s)
 {

@@ -63,6 +63,27 @@ TEST(full_example)
     CHECK_EQ(b->grants[3].kind, SBX_GRANT_TIMER);
 }
 
+TEST(tcp_grant)
+{
+    CHECK_EQ(parse("instance web\n"
+                   "  module httpd.wasm\n"
+                   "  grant tcp 8080 accept,send,receive as web\n"
+                   "  grant tcp 9000 accept\n"),
+             KERR_OK);
+    sbx_instance_cfg_t *w = &m.inst[0];
+    CHECK_EQ(w->ngrants, 2);
+    CHECK_EQ(w->grants[0].kind, SBX_GRANT_TCP);
+    CHECK_EQ(w->grants[0].a, 8080);
+    CHECK_EQ(w->grants[0].rights, KCAP_ACCEPT | KCAP_SEND | KCAP_RECEIVE);
+    CHECK(!strcmp(w->grants[0].name, "web"));
+    CHECK_EQ(w->grants[1].rights, KCAP_ACCEPT);
+    CHECK(!strcmp(w->grants[1].name, "tcp"));
+    CHECK_EQ(parse("instance a\n module a\n grant tcp 0 accept\n"), KERR_INVALID);
+    CHECK(strstr(err, "tcp port out of range"));
+    CHECK_EQ(parse("instance a\n module a\n grant tcp 65536 accept\n"), KERR_INVALID);
+    CHECK_EQ(parse("instance a\n module a\n grant tcp 80\n"), KERR_INVALID);
+}
+
 TEST(errors_name_the_line)
 {
     CHECK_EQ(parse("instance a\n module a.wasm\n grant udp 70000 send\n"), KERR_INVALID);
