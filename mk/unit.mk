@@ -39,6 +39,8 @@ $(UNIT_DIR)/%: $(UNIT_DIR)/obj/tests/unit/%.o $$(call unit_layer,$$*) $(UNIT_DIR
 	$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.o,$^) $(UNIT_DIR)/obj/tests/unit/test_main.o $(UNIT_DIR)/libcore.a $(UNIT_LIBS_$*)
 
 UNIT_LIBS_crypto_test := -lsodium
+UNIT_LIBS_crypto_x25519_test := -lsodium
+UNIT_LIBS_crypto_aead_test := -lsodium
 
 .PHONY: unit-test unit-build
 unit-build: $(UNIT_BINS)

@@ -1,0 +1,258 @@
+/* X25519 over GF(2^255 - 19), RFC 7748 (see x25519.h). */
+#include "crypto/x25519.h"
+#include "crypto/ct.h"
+#include "lib/kstring.h"
+
+typedef int32_t fe[10];
+
+/* Limb i holds bits [ceil(25.5 i), ceil(25.5 (i+1))): 26 bits when i is
+ * even, 25 when odd. */
+static const int widths[10] = {26, 25, 26, 25, 26, 25, 26, 25, 26, 25};
+
+static void fe_copy(fe h, const fe f)
+{
+    for (int i = 0; i < 10; i++)
+        h[i] = f[i];
+}
+
+static void fe_set(fe h, int32_t v)
+{
+    h[0] = v;
+    for (int i = 1; i < 10; i++)
+        h[i] = 0;
+}
+
+static void fe_add(fe h, const fe f, const fe g)
+{
+    for (int i = 0; i < 10; i++)
+        h[i] = f[i] + g[i];
+}
+
+static void fe_sub(fe h, const fe f, const fe g)
+{
+    for (int i = 0; i < 10; i++)
+        h[i] = f[i] - g[i];
+}
+
+/* Carry (t) into canonical-width limbs: two passes around the ring, the
+ * second absorbing the 19 * carry that wrapped into limb 0. Arithmetic
+ * right shifts floor; the multiplication keeps the left shift defined. */
+static void fe_carry(fe h, int64_t t[10])
+{
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < 10; i++) {
+            int64_t c = t[i] >> widths[i];
+            t[i] -= c * ((int64_t)1 << widths[i]);
+            if (i < 9)
+                t[i + 1] += c;
+            else
+                t[0] += 19 * c;
+        }
+    }
+    for (int i = 0; i < 10; i++)
+        h[i] = (int32_t)t[i];
+}
+
+/* h = f * g. Inputs' limbs up to 2^27 in magnitude: sums stay < 2^63. */
+static void fe_mul(fe h, const fe f, const fe g)
+{
+    int64_t t[10] = {0};
+    for (int i = 0; i < 10; i++) {
+        for (int j = 0; j < 10; j++) {
+            /* Both odd: the two half bits make one extra factor of 2.
+             * Past limb 9 the product wraps with 2^255 = 19. */
+            int64_t p = (int64_t)f[i] * (g[j] * (1 + (i & j & 1)));
+            int k = i + j;
+            if (k >= 10)
+                t[k - 10] += p * 19;
+            else
+                t[k] += p;
+        }
+    }
+    fe_carry(h, t);
+}
+
+static void fe_sq(fe h, const fe f)
+{
+    fe_mul(h, f, f);
+}
+
+static void fe_mul_small(fe h, const fe f, int32_t n)
+{
+    int64_t t[10];
+    for (int i = 0; i < 10; i++)
+        t[i] = (int64_t)f[i] * n;
+    fe_carry(h, t);
+}
+
+static void fe_reduce_limbs(fe h)
+{
+    int64_t t[10];
+    for (int i = 0; i < 10; i++)
+        t[i] = h[i];
+    fe_carry(h, t);
+}
+
+static void fe_frombytes(fe h, const uint8_t s[32])
+{
+    int64_t t[10];
+    int bit = 0;
+    for (int i = 0; i < 10; i++) {
+        uint32_t v = 0;
+        for (int b = 0; b < widths[i]; b++, bit++)
+            if (bit < 255)
+                v |= (uint32_t)((s[bit >> 3] >> (bit & 7)) & 1) << b;
+        t[i] = v;
+    }
+    fe_carry(h, t);
+}
+
+/* Fully reduce mod p and write 32 little-endian bytes. */
+static void fe_tobytes(uint8_t s[32], const fe f)
+{
+    fe h;
+    fe_copy(h, f);
+    fe_reduce_limbs(h);
+    fe_reduce_limbs(h);
+    /* Limbs are now in [0, 2^w) but h[0], which may be off by 19 either
+     * way, so h is in [-19, 2^255 + 19). Adding p makes it non-negative
+     * and below 3p. Floor carries are exact, so q = floor((h + 19) / 2^255)
+     * is how many times p fits in h (0, 1 or 2). */
+    for (int i = 0; i < 10; i++)
+        h[i] += (1 << widths[i]) - 1;
+    h[0] -= 18;
+    int32_t q = (h[0] + 19) >> 26;
+    for (int i = 1; i < 10; i++)
+        q = (h[i] + q) >> widths[i];
+    h[0] += 19 * q;
+    for (int i = 0; i < 9; i++) {
+        int32_t c = h[i] >> widths[i];
+        h[i] -= c * (1 << widths[i]);
+        h[i + 1] += c;
+    }
+    h[9] &= (1 << 25) - 1; /* drops q * 2^255 */
+    memset(s, 0, 32);
+    int bit = 0;
+    for (int i = 0; i < 10; i++)
+        for (int b = 0; b < widths[i]; b++, bit++)
+            s[bit >> 3] |= (uint8_t)(((uint32_t)h[i] >> b & 1) << (bit & 7));
+    crypto_wipe(h, sizeof h);
+}
+
+/* Swap (f, g) when (bit) is 1, without branching. */
+static void fe_cswap(fe f, fe g, uint32_t bit)
+{
+    int32_t mask = -(int32_t)bit;
+    for (int i = 0; i < 10; i++) {
+        int32_t x = (f[i] ^ g[i]) & mask;
+        f[i] ^= x;
+        g[i] ^= x;
+    }
+}
+
+/* z^(p-2) = z^-1: the usual 254 squarings and 11 multiplications. */
+static void fe_invert(fe out, const fe z)
+{
+    fe t0, t1, t2, t3;
+    fe_sq(t0, z);                                   /* 2 */
+    fe_sq(t1, t0); fe_sq(t1, t1);                   /* 8 */
+    fe_mul(t1, z, t1);                              /* 9 */
+    fe_mul(t0, t0, t1);                             /* 11 */
+    fe_sq(t2, t0);                                  /* 22 */
+    fe_mul(t1, t1, t2);                             /* 2^5 - 1 */
+    fe_sq(t2, t1);
+    for (int i = 1; i < 5; i++) fe_sq(t2, t2);
+    fe_mul(t1, t2, t1);                             /* 2^10 - 1 */
+    fe_sq(t2, t1);
+    for (int i = 1; i < 10; i++) fe_sq(t2, t2);
+    fe_mul(t2, t2, t1);                             /* 2^20 - 1 */
+    fe_sq(t3, t2);
+    for (int i = 1; i < 20; i++) fe_sq(t3, t3);
+    fe_mul(t2, t3, t2);                             /* 2^40 - 1 */
+    for (int i = 0; i < 10; i++) fe_sq(t2, t2);
+    fe_mul(t1, t2, t1);                             /* 2^50 - 1 */
+    fe_sq(t2, t1);
+    for (int i = 1; i < 50; i++) fe_sq(t2, t2);
+    fe_mul(t2, t2, t1);                             /* 2^100 - 1 */
+    fe_sq(t3, t2);
+    for (int i = 1; i < 100; i++) fe_sq(t3, t3);
+    fe_mul(t2, t3, t2);                             /* 2^200 - 1 */
+    for (int i = 0; i < 50; i++) fe_sq(t2, t2);
+    fe_mul(t1, t2, t1);                             /* 2^250 - 1 */
+    for (int i = 0; i < 5; i++) fe_sq(t1, t1);      /* 2^255 - 32 */
+    fe_mul(out, t1, t0);                            /* 2^255 - 21 */
+    crypto_wipe(t0, sizeof t0);
+    crypto_wipe(t1, sizeof t1);
+    crypto_wipe(t2, sizeof t2);
+    crypto_wipe(t3, sizeof t3);
+}
+
+void x25519_clamp(uint8_t k[X25519_LEN])
+{
+    k[0] &= 248;
+    k[31] &= 127;
+    k[31] |= 64;
+}
+
+typedef struct ladder {
+    fe x1, x2, z2, x3, z3, a, aa, b, bb, e, c, d, da, cb;
+    uint8_t k[32];
+} ladder_t;
+
+/* RFC 7748 section 5's ladder, step for step. */
+static void ladder_step(ladder_t *l)
+{
+    fe_add(l->a, l->x2, l->z2);
+    fe_sq(l->aa, l->a);
+    fe_sub(l->b, l->x2, l->z2);
+    fe_sq(l->bb, l->b);
+    fe_sub(l->e, l->aa, l->bb);
+    fe_add(l->c, l->x3, l->z3);
+    fe_sub(l->d, l->x3, l->z3);
+    fe_mul(l->da, l->d, l->a);
+    fe_mul(l->cb, l->c, l->b);
+    fe_add(l->x3, l->da, l->cb);
+    fe_sq(l->x3, l->x3);
+    fe_sub(l->z3, l->da, l->cb);
+    fe_sq(l->z3, l->z3);
+    fe_mul(l->z3, l->x1, l->z3);
+    fe_mul(l->x2, l->aa, l->bb);
+    fe_mul_small(l->z2, l->e, 121665);
+    fe_add(l->z2, l->aa, l->z2);
+    fe_mul(l->z2, l->e, l->z2);
+}
+
+int x25519(uint8_t out[X25519_LEN], const uint8_t scalar[X25519_LEN],
+           const uint8_t point[X25519_LEN])
+{
+    ladder_t l;
+    memcpy(l.k, scalar, 32);
+    x25519_clamp(l.k);
+    fe_frombytes(l.x1, point);
+    fe_set(l.x2, 1);
+    fe_set(l.z2, 0);
+    fe_copy(l.x3, l.x1);
+    fe_set(l.z3, 1);
+    uint32_t swap = 0;
+    for (int t = 254; t >= 0; t--) {
+        uint32_t kt = (uint32_t)(l.k[t >> 3] >> (t & 7)) & 1;
+        swap ^= kt;
+        fe_cswap(l.x2, l.x3, swap);
+        fe_cswap(l.z2, l.z3, swap);
+        swap = kt;
+        ladder_step(&l);
+    }
+    fe_cswap(l.x2, l.x3, swap);
+    fe_cswap(l.z2, l.z3, swap);
+    fe_invert(l.z2, l.z2);
+    fe_mul(l.x2, l.x2, l.z2);
+    fe_tobytes(out, l.x2);
+    crypto_wipe(&l, sizeof l);
+    return crypto_ct_is_zero(out, 32) ? -1 : 0;
+}
+
+void x25519_base(uint8_t out[X25519_LEN], const uint8_t scalar[X25519_LEN])
+{
+    static const uint8_t nine[32] = {9};
+    x25519(out, scalar, nine);
+}
