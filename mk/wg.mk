@@ -41,3 +41,32 @@ wg-unit-test:
 	@tools/ensure-deps build test
 	@$(MAKE) --no-print-directory -s $(WG_UNIT_BINS)
 	@tools/sum-results $(WG_UNIT_BINS)
+
+# --- wg-fuzz-short: like net-fuzz-short (mk/net.mk), seeded by
+# tests/fuzz/wg_seeds.py.
+WG_FUZZ_DIR  := $(BUILD)/wg-fuzz
+WG_FUZZ_SECS ?= 25
+WG_FUZZ_SRCS = tests/fuzz/wg_fuzz.c $(wildcard kernel/*.c) \
+               $(wildcard crypto/*.c) lib/fmt.c $(wildcard net/*.c) \
+               tests/unit/fake_platform.c tests/unit/fake_blk.c \
+               tests/unit/fake_net.c
+
+$(WG_FUZZ_DIR)/wg_fuzz: $(WG_FUZZ_SRCS) $(wildcard net/*.h crypto/*.h)
+	@mkdir -p $(dir $@)
+	@$(CC) -std=gnu11 -g -O1 $(WARN) -Wno-gnu-statement-expression \
+	    -Iinclude -I. -fsanitize=fuzzer,address,undefined \
+	    -fno-sanitize-recover=all $(WG_FUZZ_SRCS) -o $@
+
+wg-fuzz-short: $(WG_FUZZ_DIR)/wg_fuzz
+	@rm -rf $(WG_FUZZ_DIR)/corpus && mkdir -p $(WG_FUZZ_DIR)/corpus
+	@python3 tests/fuzz/wg_seeds.py $(WG_FUZZ_DIR)/corpus
+	@cd $(WG_FUZZ_DIR) && if ./wg_fuzz -max_total_time=$(WG_FUZZ_SECS) \
+	    -max_len=4096 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	    corpus > fuzz.log 2>&1; then \
+	  grep -E '^stat::number_of_executed_units' fuzz.log | sed 's/^/  /'; \
+	  echo "PASS wg_fuzz ($(WG_FUZZ_SECS) s, no sanitizer report)"; \
+	  echo "1 passed, 0 failed"; \
+	else \
+	  tail -40 fuzz.log; echo "FAIL wg_fuzz: see $(WG_FUZZ_DIR)/fuzz.log"; \
+	  echo "0 passed, 1 failed"; exit 1; \
+	fi

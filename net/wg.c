@@ -480,3 +480,11 @@ void wg_down(void)
     d->time_base_s = base;
     d->load_limit = limit;
 }
+
+void wg_reset(void)
+{
+    crypto_wipe(&wg_dev, sizeof wg_dev);
+    memset(&sock, 0, sizeof sock);
+    memset(rx_reqs, 0, sizeof rx_reqs);
+    wg_timers_reset();
+}

@@ -140,6 +140,10 @@ kerr_t wg_up(const wg_conf_t *c);
 /* Bring it down: keys wiped, staged packets dropped, port closed. */
 void wg_down(void);
 
+/* Forget all state without touching the stack (start-up; a test's reboot,
+ * after which the old requests are not in flight any more). */
+void wg_reset(void);
+
 /* Handle one UDP datagram that arrived on the WireGuard port from (src)
  * (the socket's receive path; also the fuzz and unit-test entry). */
 void wg_input(const uint8_t *msg, uint32_t len, const net_addr_t *src);
@@ -227,6 +231,8 @@ void wg_cookie_consume_reply(wg_dev_t *d, const uint8_t *msg, uint64_t now);
 #define WG_TIMER_TICK (100 * KTIME_MS)
 void wg_timers_start(void);
 void wg_timers_stop(void);
+/* Forget the timer without cancelling it (start-up; a test's reboot). */
+void wg_timers_reset(void);
 
 /* Run every peer's timers now (the timer's callback; tests). */
 void wg_timers_run(uint64_t now);

@@ -85,6 +85,7 @@ static void wg_start(kwork_t *w)
 
 static void wg_boot(void)
 {
+    wg_reset();
     ktimer_init(&start_timer, wg_start, 0);
     ktimer_start(&start_timer, 0);
 }

@@ -92,3 +92,9 @@ void wg_timers_stop(void)
     if (live)
         kcancel(&timer.work);
 }
+
+void wg_timers_reset(void)
+{
+    memset(&timer, 0, sizeof timer);
+    running = live = false;
+}
