@@ -27,7 +27,10 @@
 #include "net/tun.h"
 #include "net/wg.h"
 
-extern const char wg_embedded_conf[] __attribute__((weak));
+/* NULL unless tools/embed-wg.py's file is linked: its strong definition
+ * wins over this weak one (a weak undefined symbol would be simpler, but
+ * address 0 is out of PC-relative range on some code models). */
+__attribute__((weak)) const char *wg_embedded_conf = 0;
 
 static ktimer_t start_timer;
 static wg_conf_t conf;
