@@ -70,3 +70,20 @@ wg-fuzz-short: $(WG_FUZZ_DIR)/wg_fuzz
 	  tail -40 fuzz.log; echo "FAIL wg_fuzz: see $(WG_FUZZ_DIR)/fuzz.log"; \
 	  echo "0 passed, 1 failed"; exit 1; \
 	fi
+
+# --- wg-test: the interop suite (tests/wg/wg_test.py) on WG_PLATFORMS.
+WG_PLATFORMS ?= hosted
+wg-test: $(WG_TOOL)
+	@for p in $(WG_PLATFORMS); do \
+	  $(MAKE) --no-print-directory -s PLATFORM=$$p APP=wgtest \
+	      APP_SRCS=tests/wg/wgapp.c kernel || exit 1; \
+	done
+	@if [ "$$(id -u)" != 0 ]; then \
+	  echo "SKIP wg-test: needs root for network namespaces and TAP"; \
+	  echo "0 passed, 0 failed, 1 skipped"; \
+	elif [ ! -c /dev/net/tun ]; then \
+	  echo "SKIP wg-test: no /dev/net/tun"; \
+	  echo "0 passed, 0 failed, 1 skipped"; \
+	else \
+	  python3 tests/wg/wg_test.py --platform "$$(echo $(WG_PLATFORMS) | tr ' ' ,)"; \
+	fi
