@@ -78,6 +78,7 @@ wg-test: $(WG_TOOL)
 	  $(MAKE) --no-print-directory -s PLATFORM=$$p APP=wgtest \
 	      APP_SRCS=tests/wg/wgapp.c kernel || exit 1; \
 	done
+	@$(MAKE) --no-print-directory -s PLATFORM=hosted APP=tests/wg/tunnel.manifest kernel
 	@if [ "$$(id -u)" != 0 ]; then \
 	  echo "SKIP wg-test: needs root for network namespaces and TAP"; \
 	  echo "0 passed, 0 failed, 1 skipped"; \

@@ -14,6 +14,11 @@ uint32_t net_ip_src_for(uint32_t dst)
     return net_if.ip;
 }
 
+bool net_tun_available(void)
+{
+    return net_if.running;
+}
+
 kerr_t net_tun_bind_port(uint16_t port)
 {
     if (net_tun_port_only(port))

@@ -53,6 +53,10 @@ uint32_t net_ip_src_for(uint32_t dst);
 /* A decrypted IPv4 packet from the tunnel (implemented in ip.c). */
 void net_tun_input(const uint8_t *p, uint32_t len);
 
+/* Whether the IP stack serves UDP here, so that tunnel-only ports can be
+ * enforced (hosted without a frame device, the host's sockets serve it). */
+bool net_tun_available(void);
+
 /* Restrict UDP (port) to the tunnel. KERR_NOMEM if the table is full. */
 kerr_t net_tun_bind_port(uint16_t port);
 bool net_tun_port_only(uint16_t port);
