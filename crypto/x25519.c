@@ -36,13 +36,17 @@ static void fe_sub(fe h, const fe f, const fe g)
 
 /* Carry (t) into canonical-width limbs: two passes around the ring, the
  * second absorbing the 19 * carry that wrapped into limb 0. Arithmetic
- * right shifts floor; the multiplication keeps the left shift defined. */
+ * right shifts floor; the multiplication keeps the left shift defined.
+ * The loops have constant bounds and fully unroll. */
 static void fe_carry(fe h, int64_t t[10])
 {
+#pragma clang loop unroll(full)
     for (int pass = 0; pass < 2; pass++) {
+#pragma clang loop unroll(full)
         for (int i = 0; i < 10; i++) {
-            int64_t c = t[i] >> widths[i];
-            t[i] -= c * ((int64_t)1 << widths[i]);
+            int w = 26 - (i & 1);
+            int64_t c = t[i] >> w;
+            t[i] -= c * ((int64_t)1 << w);
             if (i < 9)
                 t[i + 1] += c;
             else
@@ -53,22 +57,30 @@ static void fe_carry(fe h, int64_t t[10])
         h[i] = (int32_t)t[i];
 }
 
-/* h = f * g. Inputs' limbs up to 2^27 in magnitude: sums stay < 2^63. */
+/* h = f * g. Inputs' limbs up to 2^27 in magnitude: sums stay < 2^63.
+ * When i and j are both odd the two half bits make one extra factor of 2
+ * (folded into f2); products past limb 9 wrap with 2^255 = 19, applied
+ * once per limb at the end. Only 32x32->64 products; the loops unroll
+ * into straight-line code. */
 static void fe_mul(fe h, const fe f, const fe g)
 {
-    int64_t t[10] = {0};
+    int32_t f2[10];
+    int64_t t[10] = {0}, hi[10] = {0};
+    for (int i = 0; i < 10; i++)
+        f2[i] = (i & 1) ? 2 * f[i] : f[i];
+#pragma clang loop unroll(full)
     for (int i = 0; i < 10; i++) {
+#pragma clang loop unroll(full)
         for (int j = 0; j < 10; j++) {
-            /* Both odd: the two half bits make one extra factor of 2.
-             * Past limb 9 the product wraps with 2^255 = 19. */
-            int64_t p = (int64_t)f[i] * (g[j] * (1 + (i & j & 1)));
-            int k = i + j;
-            if (k >= 10)
-                t[k - 10] += p * 19;
+            int64_t p = (int64_t)((i & j & 1) ? f2[i] : f[i]) * g[j];
+            if (i + j >= 10)
+                hi[i + j - 10] += p;
             else
-                t[k] += p;
+                t[i + j] += p;
         }
     }
+    for (int k = 0; k < 10; k++)
+        t[k] += 19 * hi[k];
     fe_carry(h, t);
 }
 
