@@ -88,3 +88,27 @@ wg-test: $(WG_TOOL)
 	else \
 	  python3 tests/wg/wg_test.py --platform "$$(echo $(WG_PLATFORMS) | tr ' ' ,)"; \
 	fi
+
+# --- wg-ct-test: the ctgrind-style constant-time check (tests/ct).
+WG_CT := $(BUILD)/ct/ct_check
+$(WG_CT): tests/ct/ct_check.c $(wildcard crypto/*.c crypto/*.h)
+	@mkdir -p $(dir $@)
+	@$(CC) -std=gnu11 -O2 -gdwarf-4 $(WARN) -Iinclude -I. tests/ct/ct_check.c \
+	    $(wildcard crypto/*.c) -o $@
+
+.PHONY: wg-ct-test
+wg-ct-test: $(WG_CT)
+	@tools/ensure-deps test
+	@ok=0; bad=0; \
+	if valgrind -q --error-exitcode=1 $(WG_CT) > $(WG_CT).log 2>&1; then \
+	  cat $(WG_CT).log; ok=$$((ok+1)); \
+	else \
+	  head -60 $(WG_CT).log; bad=$$((bad+1)); \
+	  echo "FAIL ct_check: valgrind found secret-dependent control flow or memory access"; \
+	fi; \
+	if valgrind -q --error-exitcode=1 $(WG_CT) control > $(WG_CT).control.log 2>&1; then \
+	  echo "FAIL ct_check_control: a secret-indexed load went unnoticed"; bad=$$((bad+1)); \
+	else \
+	  echo "PASS ct_check_control: valgrind flags a secret-indexed load"; ok=$$((ok+1)); \
+	fi; \
+	echo "$$ok passed, $$bad failed"; [ $$bad = 0 ]
