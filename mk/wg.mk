@@ -9,7 +9,10 @@
 #   make wg-fuzz-short   libFuzzer on the config parser and on every message
 #                        type into a configured interface (WG_FUZZ_SECS)
 #   make wg-test         interop with wireguard-go in a network namespace
-#                        (tests/wg/wg_test.py; root)
+#                        (tests/wg/wg_test.py; root; WG_PLATFORMS)
+#   make wg-ct-test      the ctgrind-style constant-time check (valgrind)
+#   make wg-selftest     crypto known answers and an in-memory handshake as a
+#                        kernel, booted on every platform
 
 ifdef WG
 WG_EMBED   := $(OBJDIR)/wg-embed/$(subst /,_,$(subst ../,,$(APP)))/wg_conf_embed.c
@@ -112,3 +115,9 @@ wg-ct-test: $(WG_CT)
 	  echo "PASS ct_check_control: valgrind flags a secret-indexed load"; ok=$$((ok+1)); \
 	fi; \
 	echo "$$ok passed, $$bad failed"; [ $$bad = 0 ]
+
+# --- wg-selftest: the crypto known-answer tests and an in-memory handshake
+# as a kernel (tests/ct/selftest.c) on every platform under QEMU.
+.PHONY: wg-selftest
+wg-selftest:
+	@python3 tests/ct/selftest_run.py
