@@ -41,6 +41,7 @@ $(UNIT_DIR)/%: $(UNIT_DIR)/obj/tests/unit/%.o $$(call unit_layer,$$*) $(UNIT_DIR
 UNIT_LIBS_crypto_test := -lsodium
 UNIT_LIBS_crypto_x25519_test := -lsodium
 UNIT_LIBS_crypto_aead_test := -lsodium
+UNIT_LIBS_crypto_x25519_32_test := -lsodium
 
 .PHONY: unit-test unit-build
 unit-build: $(UNIT_BINS)

@@ -98,6 +98,8 @@ $(WG_CT): tests/ct/ct_check.c $(wildcard crypto/*.c crypto/*.h)
 	@mkdir -p $(dir $@)
 	@$(CC) -std=gnu11 -O2 -gdwarf-4 $(WARN) -Iinclude -I. tests/ct/ct_check.c \
 	    $(wildcard crypto/*.c) -o $@
+	@$(CC) -std=gnu11 -O2 -gdwarf-4 $(WARN) -Iinclude -I. -DX25519_FIELD32 \
+	    tests/ct/ct_check.c $(wildcard crypto/*.c) -o $@-fe32
 
 .PHONY: wg-ct-test
 wg-ct-test: $(WG_CT)
@@ -108,6 +110,12 @@ wg-ct-test: $(WG_CT)
 	else \
 	  head -60 $(WG_CT).log; bad=$$((bad+1)); \
 	  echo "FAIL ct_check: valgrind found secret-dependent control flow or memory access"; \
+	fi; \
+	if valgrind -q --error-exitcode=1 $(WG_CT)-fe32 > $(WG_CT).fe32.log 2>&1; then \
+	  sed 's/^PASS ct_check/PASS ct_check_fe32 (the 32-bit X25519 field)/' $(WG_CT).fe32.log; ok=$$((ok+1)); \
+	else \
+	  head -60 $(WG_CT).fe32.log; bad=$$((bad+1)); \
+	  echo "FAIL ct_check_fe32: valgrind found secret-dependent control flow or memory access"; \
 	fi; \
 	if valgrind -q --error-exitcode=1 $(WG_CT) control > $(WG_CT).control.log 2>&1; then \
 	  echo "FAIL ct_check_control: a secret-indexed load went unnoticed"; bad=$$((bad+1)); \
