@@ -42,6 +42,7 @@ UNIT_LIBS_crypto_test := -lsodium
 UNIT_LIBS_crypto_x25519_test := -lsodium
 UNIT_LIBS_crypto_aead_test := -lsodium
 UNIT_LIBS_crypto_x25519_32_test := -lsodium
+UNIT_LIBS_crypto_poly1305_32_test := -lsodium
 
 .PHONY: unit-test unit-build
 unit-build: $(UNIT_BINS)
