@@ -542,9 +542,9 @@ def test_m2m(tmp):
                 f"[Peer];PublicKey={peer_pub};PresharedKey={psk};AllowedIPs={peer}/32;"
                 f"Endpoint={peer_ip}:{MPORT}")
     a = Mote(tmp, "m2m-a", conf(apriv, "10.77.9.2", bpub, "10.77.9.3", "10.9.2.3"),
-             tap="tap1", ip="10.9.2.2")
+             "mac=02:6d:6f:74:65:0a", tap="tap1", ip="10.9.2.2")
     b = Mote(tmp, "m2m-b", conf(bpriv, "10.77.9.3", apub, "10.77.9.2", "10.9.2.2"),
-             tap="tap2", ip="10.9.2.3")
+             "mac=02:6d:6f:74:65:0b", tap="tap2", ip="10.9.2.3")
     try:
         r = a.ctl("send 10.77.9.3 9 across") if a.ready and b.ready else ""
         time.sleep(1)
