@@ -75,7 +75,7 @@ wg-fuzz-short: $(WG_FUZZ_DIR)/wg_fuzz
 	fi
 
 # --- wg-test: the interop suite (tests/wg/wg_test.py) on WG_PLATFORMS.
-WG_PLATFORMS ?= hosted
+WG_PLATFORMS ?= hosted x64 arm64
 wg-test: $(WG_TOOL)
 	@for p in $(WG_PLATFORMS); do \
 	  $(MAKE) --no-print-directory -s PLATFORM=$$p APP=wgtest \

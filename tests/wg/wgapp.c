@@ -88,6 +88,7 @@ static void wg_stats(void)
 #undef D
 #undef P
     n = put(n, "peer_endpoint_port", wg_dev.peers[0].endpoint.port);
+    n = put(n, "under_load", ktime_now() < wg_dev.under_load_until);
     n = put(n, "tun_rx", net_tun_stats.rx);
     n = put(n, "tun_tx", net_tun_stats.tx);
     n = put(n, "tun_port_drops", net_tun_stats.port_drops);
