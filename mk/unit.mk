@@ -1,7 +1,8 @@
 # Unit tests: portable code built for the host with ASan and UBSan, each
 # tests/unit/<name>.c its own binary, linked with the fake platform.
 # Layer archives are linked only where a test's name asks for them
-# (net_* -> net/, kv_* -> store/, sbx_* -> sandbox/ wasm/ store/), so one layer's tests never wait on
+# (net_* -> net/, kv_* -> store/, sbx_* -> sandbox/ wasm/ store/ net/: its wg: grants
+# use net/tun.h), so one layer's tests never wait on
 # another's build.
 
 UNIT_DIR    := $(BUILD)/unit
@@ -33,7 +34,7 @@ $(UNIT_DIR)/libstore.a: $(call unit_objs,$(unit_store_srcs))
 
 # Layers register through KINIT sections, so their objects are linked
 # whole (an archive would drop a hook nobody references).
-unit_layer = $(if $(filter net_%,$(1)),$(call unit_objs,$(unit_net_srcs)))$(if $(filter kv_%,$(1)),$(call unit_objs,$(unit_store_srcs)))$(if $(filter sbx_%,$(1)),$(call unit_objs,$(unit_sbx_srcs) $(unit_store_srcs)))
+unit_layer = $(if $(filter net_%,$(1)),$(call unit_objs,$(unit_net_srcs)))$(if $(filter kv_%,$(1)),$(call unit_objs,$(unit_store_srcs)))$(if $(filter sbx_%,$(1)),$(call unit_objs,$(unit_sbx_srcs) $(unit_store_srcs) $(unit_net_srcs)))
 .SECONDEXPANSION:
 $(UNIT_DIR)/%: $(UNIT_DIR)/obj/tests/unit/%.o $$(call unit_layer,$$*) $(UNIT_DIR)/libcore.a
 	$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.o,$^) $(UNIT_DIR)/obj/tests/unit/test_main.o $(UNIT_DIR)/libcore.a $(UNIT_LIBS_$*)
