@@ -111,7 +111,7 @@ static kerr_t send_data(wg_peer_t *p, const uint8_t *ip, uint32_t len)
         p->stats.keepalives_tx++;
     }
     /* The initiator rekeys on age; either side on the message count. */
-    if ((kp->initiator && now - kp->born >= WG_REKEY_AFTER_TIME) ||
+    if ((kp->initiator && now - kp->born >= wg_dev.rekey_after) ||
         kp->send_counter >= WG_REKEY_AFTER_MESSAGES)
         wg_initiate(p, false);
     return err;
@@ -474,11 +474,12 @@ void wg_down(void)
         wg_drop_staged(&d->peers[i]);
         wg_peer_zero_keys(&d->peers[i]);
     }
-    uint64_t base = d->time_base_s;
+    uint64_t base = d->time_base_s, rekey = d->rekey_after;
     unsigned limit = d->load_limit;
     crypto_wipe(d, sizeof *d);
     d->time_base_s = base;
     d->load_limit = limit;
+    d->rekey_after = rekey ? rekey : WG_REKEY_AFTER_TIME;
 }
 
 void wg_reset(void)

@@ -126,6 +126,7 @@ typedef struct wg_dev {
     uint64_t load_window_at, under_load_until;
     unsigned load_count, load_limit;
     uint64_t time_base_s;    /* wall clock at boot, for TAI64N */
+    uint64_t rekey_after;    /* WG_REKEY_AFTER_TIME unless wg_rekey= says */
     wg_dev_stats_t stats;
 } wg_dev_t;
 

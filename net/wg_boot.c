@@ -13,6 +13,8 @@
  *                     an initiation that is not newer than the last one
  *   wg_load=N         handshake messages per second before cookies are
  *                     demanded (default 16; 0: always)
+ *   wg_rekey=SECONDS  Rekey-After-Time (default 120): a test shortens it
+ *                     to see the initiator rekey and rotate keys
  *   wg_only=P1,P2     UDP ports that talk only through the tunnel
  *                     (net_tun_bind_port), e.g. kvd's
  *
@@ -67,6 +69,9 @@ static void wg_start(kwork_t *w)
     char why[96];
     wg_dev.time_base_s = kargs_get_ulong("wg_time", 0);
     wg_dev.load_limit = (unsigned)kargs_get_ulong("wg_load", 16);
+    wg_dev.rekey_after = kargs_get_ulong("wg_rekey", 120) * KTIME_S;
+    if (!wg_dev.rekey_after)
+        wg_dev.rekey_after = WG_REKEY_AFTER_TIME;
     if (wg_conf_parse(text, strlen(text), &conf, why, sizeof why) != KERR_OK) {
         printk(KLOG_ERR, "wg: refused %s: %s", from, why);
         return;

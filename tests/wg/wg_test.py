@@ -29,6 +29,8 @@ key). Checks, each asserting what a broken implementation would get wrong:
              to the new keypair and the tunnel works on
   initiate   a fresh kernel sends first: mote initiates, the packet it
              staged arrives at a Linux socket
+  rekey_timer the same kernel with Rekey-After-Time cut to 3 s (wg_rekey=3):
+             it rekeys as the initiator and rotates to the new keys
   cookie     a kernel always under load (wg_load=0): wireguard-go gets a
              cookie reply, retries with mac2, and the handshake completes
   sandbox    (hosted) a Wasm guest granted `udp wg:7000` answers through
@@ -487,7 +489,7 @@ def inner(tmp):
         # A fresh kernel speaks first, to the endpoint in its configuration.
         sh("wg", "set", lx.name, "listen-port", str(LPORT), check_rc=True)
         fresh_peer(lx, mpub, psk, tmp)
-        m = Mote(tmp, "initiate", mote_conf(mpriv, lx.pub, psk))
+        m = Mote(tmp, "initiate", mote_conf(mpriv, lx.pub, psk), "wg_rekey=3")
         motes.append(m)
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         s.bind((LTUN, 0))
@@ -497,12 +499,28 @@ def inner(tmp):
             got = s.recvfrom(100)
         except socket.timeout:
             got = None
-        s.close()
         st = m.stats()
         check("initiate", got == (b"first", (MTUN, 7777)) and r == "sent KERR_OK" and
               st.get("peer_inits_tx", 0) >= 1 and st.get("peer_resps_rx", 0) >= 1 and
               st.get("peer_inits_rx", 0) == 0,
               f"reply {r!r}, got {got!r}, stats {st}")
+        # wg_rekey=3: a send on keys older than 3 s starts a new handshake
+        # (it still goes out on the old keys); the next ones use the new.
+        time.sleep(3.2)
+        got = []
+        for word in ("second", "third", "fourth"):
+            m.ctl(f"send {LTUN} {s.getsockname()[1]} {word}")
+            try:
+                got.append(s.recvfrom(100)[0])
+            except socket.timeout:
+                got.append(None)
+            time.sleep(0.5)
+        s.close()
+        st2 = m.stats()
+        check("rekey_timer", got == [b"second", b"third", b"fourth"] and
+              st2.get("peer_handshakes", 0) == st.get("peer_handshakes", 0) + 1 and
+              st2.get("peer_resps_rx", 0) == st.get("peer_resps_rx", 0) + 1,
+              f"got {got}, stats before {st} after {st2}")
         m.stop(show_log=results.count(False) > failed)
         failed = results.count(False)
 
