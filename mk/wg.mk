@@ -82,6 +82,7 @@ wg-test: $(WG_TOOL)
 	      APP_SRCS=tests/wg/wgapp.c kernel || exit 1; \
 	done
 	@$(MAKE) --no-print-directory -s PLATFORM=hosted APP=tests/wg/tunnel.manifest kernel
+	@$(MAKE) --no-print-directory -s PLATFORM=hosted APP=kvd kernel
 	@if [ "$$(id -u)" != 0 ]; then \
 	  echo "SKIP wg-test: needs root for network namespaces and TAP"; \
 	  echo "0 passed, 0 failed, 1 skipped"; \

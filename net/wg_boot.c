@@ -16,7 +16,8 @@
  *   wg_rekey=SECONDS  Rekey-After-Time (default 120): a test shortens it
  *                     to see the initiator rekey and rotate keys
  *   wg_only=P1,P2     UDP ports that talk only through the tunnel
- *                     (net_tun_bind_port), e.g. kvd's
+ *                     (net_tun_bind_port), e.g. kvd's; closed to the outside
+ *                     even when the tunnel does not come up
  *
  * It starts one tick after the KINIT hooks, so the stack is up whatever
  * the link order.
@@ -58,6 +59,9 @@ static void bind_only_ports(const char *v)
 static void wg_start(kwork_t *w)
 {
     (void)w;
+    /* First, and whatever happens to the configuration: a tunnel-only port
+     * without a tunnel stays closed rather than open to the outside. */
+    bind_only_ports(kargs_get("wg_only"));
     const char *text = kargs_get("wg");
     const char *from = "boot argument wg=";
     if (!text && wg_embedded_conf) {
@@ -83,7 +87,6 @@ static void wg_start(kwork_t *w)
                err == KERR_NO_DEVICE ? ": needs the IP stack (a frame device)" : "");
         return;
     }
-    bind_only_ports(kargs_get("wg_only"));
     char a[16], pub[45];
     wg_base64_key_encode(wg_dev.pub, pub);
     printk(KLOG_INFO, "wg: interface %s/%u port %u, %u peer(s), public key %s",

@@ -35,6 +35,8 @@ key). Checks, each asserting what a broken implementation would get wrong:
              cookie reply, retries with mac2, and the handshake completes
   sandbox    (hosted) a Wasm guest granted `udp wg:7000` answers through
              the tunnel only, and cannot send to the outer side
+  kvd_only_tunnel (hosted) apps/kvd with wg_only=7000 answers through the
+             tunnel only, and stays closed when its configuration is refused
   mote_to_mote (hosted) two kernels, a tunnel between them: a datagram
              across, and the ICMP port unreachable back, both encrypted
 
@@ -219,12 +221,13 @@ class Mote:
             f.truncate(1 << 20)
         args = (f"ip={ip}/24 wg={conf} wg_time={int(time.time())} "
                 f"wg_only=7777 {extra}").strip()
-        what = [f"APP={app}"] if app else ["APP=wgtest", "APP_SRCS=tests/wg/wgapp.c",
-                                            f"ARGS={args}"]
+        sbx = bool(app and app.endswith(".manifest"))
+        what = ([f"APP={app}"] if sbx else [f"APP={app}", f"ARGS={args}"] if app else
+                ["APP=wgtest", "APP_SRCS=tests/wg/wgapp.c", f"ARGS={args}"])
         out = sh("make", "-s", "--no-print-directory", f"PLATFORM={PLAT}", *what,
                  f"DRIVE={drive}", f"NET=tap:{tap}", "ACCEL=tcg", "print-run",
                  cwd=ROOT, check_rc=True).stdout
-        cmd = shlex.split(out.strip()) + (args.split() if app else [])
+        cmd = shlex.split(out.strip()) + (args.split() if sbx else [])
         self.f = open(self.log, "w")
         self.p = subprocess.Popen(cmd, cwd=ROOT, stdout=self.f,
                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
@@ -535,11 +538,41 @@ def inner(tmp):
               f"ping {'answered' if ok else 'unanswered'}, stats {st}")
         m.stop(show_log=results.count(False) > failed)
         test_sandbox(tmp, mpriv, mpub, lx, psk)
+        test_kvd(tmp, mpriv, mpub, lx, psk)
         test_m2m(tmp)
     finally:
         for m in motes:
             m.stop()
         lx.stop()
+
+
+def test_kvd(tmp, mpriv, mpub, lx, psk):
+    """apps/kvd with wg_only=7000 answers through the tunnel only; and with
+    a configuration that is refused, port 7000 stays closed."""
+    if PLAT != "hosted":
+        return
+    fresh_peer(lx, mpub, psk, tmp)
+    m = Mote(tmp, "kvd", mote_conf(mpriv, lx.pub, psk), "wg_only=7000", app="kvd",
+             ready="kvd: ready")
+    try:
+        time.sleep(0.5)
+        outer = ask(MOTE, 7000, b"1 PUT a b", timeout=1.5)
+        inner = ask(MTUN, 7000, b"2 PUT a b", timeout=5)
+        ok = m.ready and outer is None and inner == b"2 OK"
+        m.stop(show_log=not ok)
+    finally:
+        m.stop()
+    m = Mote(tmp, "kvd-bad", "[Interface];PrivateKey=broken", "wg_only=7000", app="kvd",
+             ready="kvd: ready")
+    try:
+        time.sleep(0.5)
+        closed = ask(MOTE, 7000, b"3 PUT a b", timeout=1.5)
+        refused = "wg: refused boot argument wg=: line 2: PrivateKey" in m.text()
+    finally:
+        m.stop()
+    check("kvd_only_tunnel", ok and closed is None and refused,
+          f"outer {outer!r}, tunnel {inner!r}, with a refused config {closed!r}, "
+          f"refusal logged {refused}")
 
 
 def test_m2m(tmp):
