@@ -20,6 +20,8 @@ key). Checks, each asserting what a broken implementation would get wrong:
              sends from it leave only through the tunnel
   replay     a captured data packet sent again: dropped and counted, no
              second answer; tampered and truncated copies likewise
+  reorder    three data packets held by a relay and delivered 3, 1, 2: all
+             accepted and answered; the first once more: a replay
   flood      200 initiations with a valid mac1 from a stranger: cookie
              replies, the under-load mode, and the tunnel keeps working
   wrongkey   a wireguard-go peer with a key mote does not know: never a
@@ -342,6 +344,51 @@ def test_replay(m):
           f"after {after} then {a2}")
 
 
+def test_reorder(m, lx, mote_pub):
+    """Linux's endpoint for mote becomes a relay of ours (10.9.0.3): three
+    data packets are held and handed to mote in the order 3, 1, 2, with
+    wireguard-go's own source address. All three are accepted (inside the
+    window) and answered; the first sent once more is a replay."""
+    relay = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    relay.bind(("10.9.0.3", MPORT))
+    relay.settimeout(2)
+    sh("wg", "set", lx.name, "peer", mote_pub, "endpoint", f"10.9.0.3:{MPORT}", check_rc=True)
+    client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    client.settimeout(3)
+    held, answers = [], set()
+    try:
+        before = m.stats()
+        for i in range(3):
+            client.sendto(b"order %d" % i, (MTUN, 8080))
+        while len(held) < 3:
+            try:
+                data, src = relay.recvfrom(2048)
+            except socket.timeout:
+                break
+            if data[:1] == b"\4" and len(data) > 32:
+                held.append((data, src))
+        if len(held) == 3:
+            for i in (2, 0, 1):
+                raw_udp(HOST, held[i][1][1], MOTE, MPORT, held[i][0])
+                time.sleep(0.05)
+            for _ in range(3):
+                try:
+                    answers.add(client.recvfrom(100)[0])
+                except socket.timeout:
+                    break
+            raw_udp(HOST, held[0][1][1], MOTE, MPORT, held[0][0])
+            time.sleep(0.3)
+        after = m.stats()
+    finally:
+        sh("wg", "set", lx.name, "peer", mote_pub, "endpoint", f"{MOTE}:{MPORT}")
+        relay.close()
+        client.close()
+    check("reorder", len(held) == 3 and answers == {b"order 0", b"order 1", b"order 2"} and
+          after.get("peer_rx_packets", 0) == before.get("peer_rx_packets", 0) + 3 and
+          after.get("peer_drop_replay", 0) == before.get("peer_drop_replay", 0) + 1,
+          f"{len(held)} held, answers {sorted(answers)}, before {before}, after {after}")
+
+
 def test_only(m):
     before = m.stats()
     outer = ask(MOTE, 7777, b"outer", timeout=1)
@@ -482,6 +529,7 @@ def inner(tmp):
         check("echo", not bad, f"sizes that failed: {bad}")
         test_only(m)
         test_replay(m)
+        test_reorder(m, lx, mpub)
         test_flood(m, mpub)
         test_wrongkey(m, mpub, tmp)
         test_roaming(m, lx)
