@@ -1,9 +1,9 @@
 # Unit tests: portable code built for the host with ASan and UBSan, each
 # tests/unit/<name>.c its own binary, linked with the fake platform.
 # Layer archives are linked only where a test's name asks for them
-# (net_* -> net/, kv_* -> store/, sbx_* -> sandbox/ wasm/ store/, x86_* ->
-# the x86 platform's pure decoders), so one layer's tests never wait on
-# another's build.
+# (net_* -> net/, kv_* -> store/, sbx_* -> sandbox/ wasm/ store/ net/: its wg:
+# grants use net/tun.h; x86_* -> the x86 platform's pure decoders), so one
+# layer's tests never wait on another's build.
 
 UNIT_DIR    := $(BUILD)/unit
 UNIT_CFLAGS := -std=gnu11 -O1 -g -fsanitize=address,undefined \
@@ -34,12 +34,16 @@ $(UNIT_DIR)/libstore.a: $(call unit_objs,$(unit_store_srcs))
 
 # Layers register through KINIT sections, so their objects are linked
 # whole (an archive would drop a hook nobody references).
-unit_layer = $(if $(filter x86_%,$(1)),$(call unit_objs,platform/x86/cmos_time.c))$(if $(filter net_%,$(1)),$(call unit_objs,$(unit_net_srcs)))$(if $(filter kv_%,$(1)),$(call unit_objs,$(unit_store_srcs)))$(if $(filter sbx_%,$(1)),$(call unit_objs,$(unit_sbx_srcs) $(unit_store_srcs)))
+unit_layer = $(if $(filter x86_%,$(1)),$(call unit_objs,platform/x86/cmos_time.c))$(if $(filter net_%,$(1)),$(call unit_objs,$(unit_net_srcs)))$(if $(filter kv_%,$(1)),$(call unit_objs,$(unit_store_srcs)))$(if $(filter sbx_%,$(1)),$(call unit_objs,$(unit_sbx_srcs) $(unit_store_srcs) $(unit_net_srcs)))
 .SECONDEXPANSION:
 $(UNIT_DIR)/%: $(UNIT_DIR)/obj/tests/unit/%.o $$(call unit_layer,$$*) $(UNIT_DIR)/libcore.a
 	$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.o,$^) $(UNIT_DIR)/obj/tests/unit/test_main.o $(UNIT_DIR)/libcore.a $(UNIT_LIBS_$*)
 
 UNIT_LIBS_crypto_test := -lsodium
+UNIT_LIBS_crypto_x25519_test := -lsodium
+UNIT_LIBS_crypto_aead_test := -lsodium
+UNIT_LIBS_crypto_x25519_32_test := -lsodium
+UNIT_LIBS_crypto_poly1305_32_test := -lsodium
 
 .PHONY: unit-test unit-build
 unit-build: $(UNIT_BINS)

@@ -5,6 +5,7 @@
 #include "net/cksum.h"
 #include "net/dns.h"
 #include "net/stats.h"
+#include "net/tun.h"
 #include "net/wire.h"
 
 #define ICMP_ECHO_REPLY 0
@@ -35,7 +36,7 @@ static void icmp_send(uint32_t dst, const uint8_t *hdr, const uint8_t *data,
     memcpy(m + 8, data, len);
     net_put16(m + 2, 0);
     net_put16(m + 2, net_cksum(m, 8 + len));
-    net_ip_output(b, net_if.ip, dst, NET_IP_PROTO_ICMP, 8 + len);
+    net_ip_output(b, net_ip_src_for(dst), dst, NET_IP_PROTO_ICMP, 8 + len);
 }
 
 /* A port unreachable quoting (q, n), one of our UDP datagrams: the

@@ -4,6 +4,7 @@
 #include "net/cksum.h"
 #include "net/icmp.h"
 #include "net/stats.h"
+#include "net/tun.h"
 #include "net/udp.h"
 #include "net/wire.h"
 
@@ -52,6 +53,12 @@ static void count_parse_error(net_ip_err_t e)
 
 static bool ip_for_us(uint32_t dst)
 {
+    /* The tunnel's packets are for us only at its address, and its address
+     * is reachable only through it (net/tun.h). */
+    if (net_tun.rx_now)
+        return dst == net_tun.ip;
+    if (net_tun.ip && dst == net_tun.ip)
+        return false;
     /* With no address yet (DHCP in progress) a server may unicast its
      * offer to the address it is about to give us: take everything. */
     return !net_if.ip || dst == net_if.ip || net_ip_is_broadcast(dst);
@@ -94,6 +101,14 @@ void net_ip_input(const uint8_t *p, uint32_t len, bool l2_bcast)
     }
 }
 
+void net_tun_input(const uint8_t *p, uint32_t len)
+{
+    net_tun_stats.rx++;
+    net_tun.rx_now = true;
+    net_ip_input(p, len, false);
+    net_tun.rx_now = false;
+}
+
 static uint32_t ip_nexthop(uint32_t dst)
 {
     if (net_if.ip && (dst & net_if.mask) == (net_if.ip & net_if.mask))
@@ -118,6 +133,12 @@ kerr_t net_ip_output(net_txbuf_t *b, uint32_t src, uint32_t dst,
     net_put32(h + 16, dst);
     net_put16(h + 10, net_cksum(h, NET_IP_HLEN));
     b->len = (uint16_t)(NET_ETH_HLEN + total);
+    if (net_tun.ip && src == net_tun.ip) { /* routed by source: tun.h */
+        NET_COUNT(ip_tx);
+        net_tun_stats.tx++;
+        net_tun.output(b);
+        return KERR_OK;
+    }
     if (net_ip_is_broadcast(dst)) {
         NET_COUNT(ip_tx);
         net_eth_output(b, net_mac_broadcast, NET_ETHERTYPE_IP);

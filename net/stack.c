@@ -11,6 +11,7 @@
 #include "net/icmp.h"
 #include "net/stats.h"
 #include "net/timer.h"
+#include "net/tun.h"
 #include "net/udp.h"
 
 static void stack_reset(void)
@@ -23,6 +24,7 @@ static void stack_reset(void)
     net_icmp_reset();
     net_dhcp_reset();
     net_dns_reset();
+    net_tun_reset();
 }
 
 static void log_config(void)

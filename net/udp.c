@@ -8,6 +8,7 @@
 #include "net/icmp.h"
 #include "net/stats.h"
 #include "net/timer.h"
+#include "net/tun.h"
 #include "net/wire.h"
 
 typedef struct udp_bl {
@@ -151,6 +152,10 @@ void net_udp_input(const net_ip_hdr_t *h, const uint8_t *p, bool bcast)
         return;
     }
     udp_slot_t *sl = slot_by_port(net_get16(u + 2));
+    if (sl && !net_tun.rx_now && net_tun_port_only(sl->sock->port)) {
+        net_tun_stats.port_drops++; /* tunnel-only port: net/tun.h */
+        return;
+    }
     if (!sl) {
         NET_COUNT(udp_drop_noport);
         if (!bcast)
@@ -230,7 +235,8 @@ void net_udp_send_done(net_udp_req_t *r, kerr_t err)
 static void send_start(net_udp_req_t *r, net_txbuf_t *b)
 {
     b->owner = r;
-    udp_build(b, net_if.ip, r->sock->port, &r->peer, r->buf, r->len);
+    udp_build(b, net_ip_src_for(r->peer.ip), r->sock->port, &r->peer, r->buf,
+              r->len);
 }
 
 static kerr_t send_submit(net_udp_req_t *r)
@@ -239,6 +245,12 @@ static kerr_t send_submit(net_udp_req_t *r)
         return KERR_TOO_BIG;
     if (!r->peer.ip || !r->peer.port)
         return KERR_INVALID;
+    if (net_tun_port_only(r->sock->port) &&
+        (!net_tun.ip || net_ip_src_for(r->peer.ip) != net_tun.ip)) {
+        net_tun_stats.port_refused++; /* tunnel-only port: net/tun.h */
+        net_udp_send_done(r, KERR_UNREACHABLE);
+        return KERR_OK;
+    }
     if (!net_if.ip && !net_ip_is_broadcast(r->peer.ip)) {
         /* No address yet (DHCP pending): nowhere to send from. */
         net_udp_send_done(r, KERR_UNREACHABLE);

@@ -113,7 +113,11 @@ static kerr_t do_grant(parse_t *p)
     g->name = p->nwords == want + 2 ? p->words[want + 1] : kinds[i].kind;
     if (rights(p->words[2 + n], &g->rights))
         return fail(p, "unknown right");
-    if (g->kind == SBX_GRANT_CHAN || g->kind == SBX_GRANT_KV) {
+    if (g->kind == SBX_GRANT_UDP && !strncmp(p->words[2], "wg:", 3)) {
+        g->b = 1; /* tunnel-only: sandbox/objects.c */
+        if (number(p->words[2] + 3, &g->a))
+            return fail(p, "grant: not a number");
+    } else if (g->kind == SBX_GRANT_CHAN || g->kind == SBX_GRANT_KV) {
         g->target = p->words[2];
     } else if (n >= 1 && number(p->words[2], &g->a)) {
         return fail(p, "grant: not a number");

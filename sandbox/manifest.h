@@ -11,7 +11,8 @@
  *     slots N                       requests in flight at once (16)
  *     args WORD...                  WASI argv[1..]
  *     env KEY=VALUE                 WASI environment (repeatable)
- *     grant udp PORT RIGHTS [as H]          a UDP port
+ *     grant udp [wg:]PORT RIGHTS [as H]     a UDP port; wg:PORT only on the
+ *                                   WireGuard tunnel (net/tun.h)
  *     grant chan NAME.a|NAME.b RIGHTS [as H] a channel end
  *     grant blk FIRST COUNT RIGHTS [as H]   sectors [FIRST, FIRST+COUNT)
  *     grant kv PREFIX RIGHTS [as H]         keys starting with PREFIX
@@ -55,7 +56,7 @@ typedef struct sbx_grant {
     uint32_t rights;       /* KCAP_* */
     const char *name;      /* for handle lookup */
     const char *target;    /* chan: "NAME.a"; kv: the prefix */
-    uint64_t a, b;         /* udp, tcp: port; blk: first, count */
+    uint64_t a, b;         /* udp: port, 1 if tunnel-only; tcp: port; blk: first, count */
 } sbx_grant_t;
 
 typedef struct sbx_instance_cfg {

@@ -4,6 +4,7 @@
  * handle tables that hold it count the references. */
 #include "lib/kstring.h"
 #include "mote/printk.h"
+#include "net/tun.h"
 #include "sandbox/inst.h"
 
 #define MAX_UDP 16
@@ -35,8 +36,14 @@ net_udp_sock_t *sbx_udp_sock(kobj_t *o)
     return &KCONTAINER_OF(o, sbx_udp_t, obj)->sock;
 }
 
-static kobj_t *udp_obj(uint16_t port)
+/* A wg: grant (tunnel) makes the port tunnel-only for everyone (net/tun.h);
+ * without the IP stack nothing could enforce that, so it is refused. */
+static kobj_t *udp_obj(uint16_t port, bool tunnel)
 {
+    if (tunnel && (!net_tun_available() || net_tun_bind_port(port) != KERR_OK)) {
+        printk(KLOG_ERR, "sbx: udp port wg:%u needs the IP stack's tunnel", port);
+        return NULL;
+    }
     for (uint32_t i = 0; i < nudp; i++)
         if (udps[i].port == port)
             return &udps[i].obj;
@@ -98,7 +105,7 @@ kerr_t sbx_grant_install(sbx_inst_t *in, const sbx_grant_t *g, kcap_handle_t *h)
 {
     kobj_t *o = NULL;
     switch (g->kind) {
-    case SBX_GRANT_UDP: o = udp_obj((uint16_t)g->a); break;
+    case SBX_GRANT_UDP: o = udp_obj((uint16_t)g->a, g->b == 1); break;
     case SBX_GRANT_CHAN: o = chan_obj(g->target); break;
     case SBX_GRANT_BLK: o = blk_obj(g->a, g->b); break;
     case SBX_GRANT_TIMER: o = &timer_obj; break;
