@@ -72,8 +72,17 @@ ifdef SBX_APP  # a sandboxed app listens where its manifest's first udp or tcp g
 APP_PORT    := $(or $(shell sed -n 's/^ *grant \(udp\|tcp\) \([0-9]*\) .*/\2/p' $(SBX_APP) 2>/dev/null | head -1),8080)
 endif
 -include apps/$(APP)/app.mk
+# WireGuard (net/wg*.c) is linked only where asked for: the app's
+# APP_LAYERS names wg, WG=conf builds a configuration in, or WG_LAYER=1
+# (for the boot argument wg= alone). The echo kernel stays small without it;
+# a kernel built with it where its app does not ask gets its own directory.
+WG_LAYER ?= $(if $(or $(WG),$(filter wg,$(APP_LAYERS))),1)
+ifeq ($(WG_LAYER)$(filter wg,$(APP_LAYERS)),1)
+KERNEL   := $(OBJDIR)/$(subst /,_,$(subst ../,,$(APP)))-wg/mote.elf
+endif
 KERNEL_SRCS := $(wildcard kernel/*.c) $(wildcard crypto/*.c) \
-               $(foreach l,$(APP_LAYERS),$(wildcard $(l)/*.c))
+               $(filter-out $(if $(filter 1,$(WG_LAYER)),,$(wildcard net/wg*.c)), \
+                 $(foreach l,$(filter-out wg,$(APP_LAYERS)),$(wildcard $(l)/*.c)))
 LIB_SRCS    := $(filter-out lib/mem.c,$(wildcard lib/*.c))
 LIB_MEM_SRC := lib/mem.c
 LIB_RT_SRCS := $(wildcard lib/rt/*.c)   # 32-bit platforms only

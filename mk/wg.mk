@@ -78,7 +78,7 @@ wg-fuzz-short: $(WG_FUZZ_DIR)/wg_fuzz
 WG_PLATFORMS ?= hosted x64 arm64
 wg-test: $(WG_TOOL)
 	@for p in $(WG_PLATFORMS); do \
-	  $(MAKE) --no-print-directory -s PLATFORM=$$p APP=wgtest \
+	  $(MAKE) --no-print-directory -s PLATFORM=$$p APP=wgtest WG_LAYER=1 \
 	      APP_SRCS=tests/wg/wgapp.c kernel || exit 1; \
 	done
 	@$(MAKE) --no-print-directory -s PLATFORM=hosted APP=tests/wg/tunnel.manifest kernel

@@ -3,6 +3,6 @@
 # platform forwards from 127.0.0.1:$(PORT).
 # Its data lives on its own image so the echo app's block check never
 # touches it.
-APP_LAYERS := net store
+APP_LAYERS := net store wg
 APP_PORT := 7000
 DRIVE := $(BUILD)/kvd-disk.img

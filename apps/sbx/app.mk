@@ -1,1 +1,1 @@
-APP_LAYERS := net store wasm sandbox
+APP_LAYERS := net store wasm sandbox wg

@@ -92,8 +92,8 @@ def mote_rows(plat, tmp, lpriv, lpub, mpriv, mpub):
     with open(drive, "wb") as f:
         f.truncate(16 << 20)
     args = f"ip=10.9.0.2/24 wg={conf} wg_time={int(time.time())}"
-    sh("make", "-s", "--no-print-directory", "-C", ROOT, f"PLATFORM={plat}", "APP=echo", "kernel")
-    cmd = sh("make", "-s", "--no-print-directory", "-C", ROOT, f"PLATFORM={plat}", "APP=echo",
+    sh("make", "-s", "--no-print-directory", "-C", ROOT, f"PLATFORM={plat}", "APP=echo", "WG_LAYER=1", "kernel")
+    cmd = sh("make", "-s", "--no-print-directory", "-C", ROOT, f"PLATFORM={plat}", "APP=echo", "WG_LAYER=1",
              f"DRIVE={drive}", "NET=tap:tap0", "ACCEL=tcg", f"ARGS={args}",
              "print-run").stdout.strip()
     log = open(os.path.join(tmp, plat + ".log"), "w")

@@ -226,7 +226,7 @@ class Mote:
         sbx = bool(app and app.endswith(".manifest"))
         what = ([f"APP={app}"] if sbx else [f"APP={app}", f"ARGS={args}"] if app else
                 ["APP=wgtest", "APP_SRCS=tests/wg/wgapp.c", f"ARGS={args}"])
-        out = sh("make", "-s", "--no-print-directory", f"PLATFORM={PLAT}", *what,
+        out = sh("make", "-s", "--no-print-directory", f"PLATFORM={PLAT}", "WG_LAYER=1", *what,
                  f"DRIVE={drive}", f"NET=tap:{tap}", "ACCEL=tcg", "print-run",
                  cwd=ROOT, check_rc=True).stdout
         cmd = shlex.split(out.strip()) + (args.split() if sbx else [])
