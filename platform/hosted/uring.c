@@ -88,6 +88,11 @@ struct io_uring_sqe *hosted_uring_sqe(hosted_uop_t *op)
     return e;
 }
 
+int hosted_uring_register(unsigned opcode, void *arg, unsigned nr)
+{
+    return syscall(__NR_io_uring_register, ring.fd, opcode, arg, nr) < 0 ? -errno : 0;
+}
+
 void hosted_uring_flush(void)
 {
     if (ring.tail != __atomic_load_n(ring.sq_head, __ATOMIC_ACQUIRE))

@@ -58,6 +58,9 @@ void hosted_uring_flush(void);
  * follows (usually with -ECANCELED). */
 void hosted_uring_cancel(hosted_uop_t *op);
 
+/* io_uring_register(2) on the ring: 0 or -errno. */
+int hosted_uring_register(unsigned opcode, void *arg, unsigned nr);
+
 /* platform_wait and platform_poll on the ring. */
 void hosted_uring_wait(uint64_t deadline);
 void hosted_uring_poll(void);

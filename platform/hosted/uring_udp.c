@@ -1,14 +1,15 @@
-/* Hosted UDP on io_uring: net.h sockets served by host UDP sockets, each
- * application request one RECVMSG or SENDMSG straight on its own buffer.
+/* Hosted UDP on io_uring: net.h sockets served by host UDP sockets.
  *
  * Same boot arguments and addressing as udp.c (hostfwd, 127.0.0.1), whose
- * socket set-up it shares. A request takes an operation slot (msghdr,
- * iovec, address) from a fixed pool for as long as the host holds it;
- * when the pool is empty, requests wait in FIFO order and can still be
- * retracted. A request the host holds is cancelled through the ring
- * (ASYNC_CANCEL) and completes when the host gives it back. While no
- * receive is armed, datagrams wait in the host socket's buffer, as with
- * epoll.
+ * socket set-up it shares. Receives go through one multishot receive per
+ * socket (uring_udp_rx.c). A send is one SENDMSG straight from the
+ * application's buffer; it takes an operation slot (msghdr, iovec,
+ * address) from a fixed pool for as long as the host holds it, and when
+ * the pool is empty it waits in FIFO order and can still be retracted. A
+ * request the host holds is cancelled through the ring (ASYNC_CANCEL) and
+ * completes when the host gives it back. Where the host has no buffer
+ * rings (Linux < 6.0), receives take operation slots the same way, one
+ * RECVMSG each on the application's buffer.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -21,17 +22,10 @@
 #include "kernel/kservice.h"
 #include "mote/net.h"
 #include "platform/hosted/hosted.h"
-#include "platform/hosted/uring.h"
+#include "platform/hosted/uring_udp.h"
 
 #define MAX_SOCKS 64
 #define UDP_OPS 256
-
-typedef struct usock {
-    int fd;
-    net_udp_sock_t *s; /* NULL once closed */
-    unsigned inflight; /* operations the host still holds */
-    bool used;         /* open, or closed with operations in flight */
-} usock_t;
 
 typedef struct udp_op {
     hosted_uop_t u;
@@ -81,19 +75,34 @@ static void start(net_udp_req_t *r, udp_op_t *op)
     issue(op);
 }
 
+void usock_release(usock_t *s)
+{
+    if (--s->inflight == 0 && !s->s)
+        s->used = false; /* closed and drained */
+}
+
 /* A finished operation: free its slot for the first waiting request. */
 static void release(udp_op_t *op)
 {
-    usock_t *s = op->sock;
+    usock_release(op->sock);
     op->r = NULL;
-    if (--s->inflight == 0 && !s->s)
-        s->used = false; /* closed and drained */
     kwork_t *w = kq_pop(&waiting);
     if (w)
         start(KCONTAINER_OF(w, net_udp_req_t, work), op);
     else {
         op->next_free = free_ops;
         free_ops = op;
+    }
+}
+
+void uudp_start(net_udp_req_t *r)
+{
+    udp_op_t *op = free_ops;
+    if (op) {
+        free_ops = op->next_free;
+        start(r, op);
+    } else {
+        kq_push(&waiting, &r->work);
     }
 }
 
@@ -144,19 +153,18 @@ static kerr_t udp_submit(kwork_t *w)
         return KERR_INVALID;
     if (w->op == KOP_UDP_SEND && r->len > NET_UDP_MAX_PAYLOAD)
         return KERR_TOO_BIG;
-    udp_op_t *op = free_ops;
-    if (op) {
-        free_ops = op->next_free;
-        start(r, op);
-    } else {
-        kq_push(&waiting, w);
-    }
+    usock_t *s = &socks[r->sock->handle];
+    if (w->op == KOP_UDP_RECV && urx_ok(s))
+        urx_submit(s, r);
+    else
+        uudp_start(r);
     return KERR_OK;
 }
 
 static bool udp_cancel(kwork_t *w)
 {
-    if (kq_remove(&waiting, w))
+    net_udp_req_t *r = KCONTAINER_OF(w, net_udp_req_t, work);
+    if (urx_cancel(&socks[r->sock->handle], w) || kq_remove(&waiting, w))
         return true;
     udp_op_t *op = w->svc_priv;
     if (!op->cancelling) {
@@ -178,7 +186,13 @@ static kerr_t udp_open(void *endpoint, uint32_t port)
     int fd = hosted_udp_socket(port, 0, &bound); /* blocking: the ring polls */
     if (fd < 0)
         return (kerr_t)-fd;
-    socks[slot] = (usock_t){.fd = fd, .s = s, .used = true};
+    usock_t *h = &socks[slot];
+    h->fd = fd;
+    h->s = s;
+    h->used = true;
+    h->inflight = 0;
+    h->slot = (uint16_t)slot;
+    urx_open(h); /* keeps the slot's buffer ring from an earlier use */
     s->handle = slot;
     s->port = bound;
     return KERR_OK;
@@ -197,6 +211,7 @@ static void udp_close(void *endpoint)
             kq_push(&keep, w);
     }
     waiting = keep;
+    urx_close(h);
     for (int i = 0; i < UDP_OPS; i++) {
         if (ops[i].r && ops[i].sock == h && !ops[i].cancelling) {
             ops[i].cancelling = true;
