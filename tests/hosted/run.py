@@ -1,6 +1,12 @@
 #!/usr/bin/env python3
 """tests/hosted: the echo app as a real Linux process, against real
-sockets and a real image file."""
+sockets and a real image file.
+
+HOSTED_IO=epoll|uring (environment) adds the boot argument io=... to every
+boot, so the same checks run on either I/O back end (make hosted-test runs
+the default, io_uring; make hosted-epoll-test runs them on epoll). The
+io_uring fall-back checks (a forced set-up failure, a seccomp filter that
+forbids io_uring) run in both."""
 import os
 import random
 import signal
@@ -15,10 +21,16 @@ from motetest import (Console, Results, echo_check_sector0, echo_sizes,  # noqa:
 
 KERNEL = sys.argv[1] if len(sys.argv) > 1 else "build/hosted/echo/mote.elf"
 READY = r"echo: ready on udp port 8080"
+HOSTED_IO = os.environ.get("HOSTED_IO", "")
+IO_ARGS = [f"io={HOSTED_IO}"] if HOSTED_IO else []
+IO_LINE = ("hosted: I/O on epoll (io=epoll)" if HOSTED_IO == "epoll"
+           else "hosted: I/O on io_uring")
+NO_URING = os.path.join(os.path.dirname(os.path.abspath(__file__)), "no_uring.py")
 
 
-def boot(image, port, extra=()):
-    cmd = [KERNEL, f"drive={image}", f"hostfwd={port}:8080", f"hostport={port}", *extra]
+def boot(image, port, extra=(), io=None, wrap=()):
+    cmd = [*wrap, KERNEL, f"drive={image}", f"hostfwd={port}:8080", f"hostport={port}",
+           *(IO_ARGS if io is None else io), *extra]
     return Console(cmd)
 
 
@@ -40,6 +52,8 @@ def test_echo_and_counter(r, tmp, seed):
                 vm.wait_for(rf"blk: boot count {boot_no} ok", 1) is not None, vm.log)
         r.check(f"boot{boot_no}_prints_try_line",
                 f"nc -u -w1 127.0.0.1 {port}" in vm.log, vm.log)
+        r.check(f"boot{boot_no}_io_backend_line", vm.log.count("hosted: ") == 1
+                and IO_LINE in vm.log, f"want one line '{IO_LINE}':\n" + vm.log)
         if boot_no == 1:
             bad = echo_sizes(port, range(1, 1473), rng)
             r.check("echo_sizes_1_to_1472", not bad, f"mismatched sizes: {bad[:10]}")
@@ -78,7 +92,7 @@ def test_in_flight(r, port, rng):
 
 def test_missing_image(r, tmp):
     image = os.path.join(tmp, "nope.img")
-    p = subprocess.run([KERNEL, f"drive={image}", "hostfwd=0:8080"],
+    p = subprocess.run([KERNEL, f"drive={image}", "hostfwd=0:8080", *IO_ARGS],
                        capture_output=True, text=True, timeout=10)
     lines = (p.stdout + p.stderr).strip().splitlines()
     r.check("missing_image_clear_error",
@@ -108,7 +122,7 @@ def test_port_in_use(r, tmp):
 
 
 def test_bad_hostfwd(r):
-    p = subprocess.run([KERNEL, "hostfwd=banana"], capture_output=True, text=True,
+    p = subprocess.run([KERNEL, "hostfwd=banana", *IO_ARGS], capture_output=True, text=True,
                        timeout=10)
     r.check("bad_hostfwd_clear_error",
             p.returncode == 1 and "bad hostfwd" in p.stderr, p.stderr)
@@ -116,23 +130,65 @@ def test_bad_hostfwd(r):
 
 def test_no_drive(r):
     port = free_udp_port()
-    vm = Console([KERNEL, f"hostfwd={port}:8080"])
+    vm = Console([KERNEL, f"hostfwd={port}:8080", *IO_ARGS])
     ok = vm.wait_for(READY, 10) is not None and "blk: no device" in vm.log
     ok = ok and udp_roundtrip(port, b"still echoing") == b"still echoing"
     vm.stop(signal.SIGTERM)
     r.check("no_drive_still_serves", ok, vm.log)
 
 
+def test_uring_fallback(r, tmp, name, why, extra=(), wrap=()):
+    """io_uring refused at start-up (auto mode): one warning line that says
+    why, then the system runs on epoll: block check and echo work."""
+    image = os.path.join(tmp, f"{name}.img")
+    with open(image, "wb") as f:
+        f.truncate(1 << 20)
+    port = free_udp_port()
+    vm = boot(image, port, extra, io=[], wrap=wrap)
+    ok = vm.wait_for(READY, 10) is not None
+    want = f"W: hosted: io_uring unavailable ({why}); I/O on epoll"
+    lines = [ln for ln in vm.log.splitlines() if "hosted: " in ln]
+    r.check(f"{name}_one_fallback_line", ok and len(lines) == 1 and lines[0].endswith(want),
+            f"want one line ending '{want}', got {lines}:\n{vm.log}")
+    r.check(f"{name}_blk_on_epoll", vm.wait_for(r"blk: boot count 1 ok", 1) is not None,
+            vm.log)
+    r.check(f"{name}_echo_on_epoll", ok and udp_roundtrip(port, b"fallback") == b"fallback",
+            vm.log)
+    vm.stop()
+
+
+def test_io_args(r):
+    """io=uring insists (no io_uring: a clear start-up error); io= takes
+    only uring, epoll or auto."""
+    p = subprocess.run([KERNEL, "hostfwd=0:8080", "io=uring", "io_uring_fail=1"],
+                       capture_output=True, text=True, timeout=10)
+    lines = (p.stdout + p.stderr).strip().splitlines()
+    r.check("io_uring_forced_clear_error",
+            p.returncode == 1 and len(lines) == 1 and
+            "io=uring: io_uring unavailable: io_uring_setup refused" in lines[0],
+            f"exit {p.returncode}, output {lines}")
+    p = subprocess.run([KERNEL, "hostfwd=0:8080", "io=banana"], capture_output=True,
+                       text=True, timeout=10)
+    r.check("bad_io_clear_error",
+            p.returncode == 1 and "bad io=banana (want uring, epoll or auto)" in p.stderr,
+            f"exit {p.returncode}: {p.stderr}")
+
+
 def main():
     r = Results()
     seed = int(os.environ.get("MOTE_SEED", random.randrange(1 << 30)))
-    print(f"tests/hosted: seed {seed}")
+    print(f"tests/hosted: seed {seed}, I/O back end {HOSTED_IO or 'default (io_uring)'}")
     with tempfile.TemporaryDirectory() as tmp:
         test_echo_and_counter(r, tmp, seed)
         test_missing_image(r, tmp)
         test_port_in_use(r, tmp)
         test_bad_hostfwd(r)
         test_no_drive(r)
+        test_uring_fallback(r, tmp, "forced_failure",
+                            "io_uring_setup refused (io_uring_fail=1)", ["io_uring_fail=1"])
+        test_uring_fallback(r, tmp, "seccomp", "io_uring_setup: Operation not permitted",
+                            wrap=[sys.executable, NO_URING])
+        test_io_args(r)
     return r.finish()
 
 
