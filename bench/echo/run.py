@@ -5,7 +5,10 @@ measured in this run by the same C client.
 
 Latency: p50/p99 round trip over COUNT sequential 64-byte datagrams.
 Rate: datagrams/s with 32 in flight for SECONDS.
-Environment: BENCH_COUNT (10000), BENCH_SECONDS (10).
+The servers take turns, ROUNDS times (each round in a different order), and
+each figure is the median of its rounds, so that a burst of load from
+elsewhere on the machine hits all of them alike.
+Environment: BENCH_COUNT (10000), BENCH_SECONDS (10), BENCH_ROUNDS (3).
 """
 import os
 import subprocess
@@ -19,6 +22,7 @@ from motetest import free_udp_port  # noqa: E402
 
 COUNT = int(os.environ.get("BENCH_COUNT", 10000))
 SECONDS = float(os.environ.get("BENCH_SECONDS", 10))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", 3))
 
 
 def build():
@@ -45,27 +49,39 @@ PREVIOUS = [
 MOTE_ROWS = [("mote hosted, io_uring", "io=uring"), ("mote hosted, epoll", "io=epoll")]
 
 
+def servers(image):
+    """(name, command, ready line) of every row measured in this run."""
+    kernel = os.path.join(ROOT, "build", "hosted", "echo", "mote.elf")
+    rows = [(name, lambda port, io=io: [kernel, f"drive={image}", f"hostfwd={port}:8080", io],
+             "echo: ready") for name, io in MOTE_ROWS]
+    rows.append(("epoll C baseline", lambda port: [os.path.join(OUT, "epoll_echo"), str(port)],
+                 "ready"))
+    return rows
+
+
+def median(xs):
+    xs = sorted(xs)
+    return xs[len(xs) // 2] if len(xs) % 2 else (xs[len(xs) // 2 - 1] + xs[len(xs) // 2]) / 2
+
+
 def main():
     build()
-    results = {}
+    runs = {}
     with tempfile.TemporaryDirectory() as tmp:
         image = os.path.join(tmp, "disk.img")
         open(image, "wb").truncate(1 << 20)
-        kernel = os.path.join(ROOT, "build", "hosted", "echo", "mote.elf")
-        for name, io in MOTE_ROWS:
-            port = free_udp_port()
-            srv = run_server([kernel, f"drive={image}", f"hostfwd={port}:8080", io],
-                             "echo: ready")
-            try:
-                results[name] = measure(port)
-            finally:
-                srv.stop()
-        port = free_udp_port()
-        srv = run_server([os.path.join(OUT, "epoll_echo"), str(port)], "ready")
-        try:
-            results["epoll C baseline"] = measure(port)
-        finally:
-            srv.stop()
+        rows = servers(image)
+        for rnd in range(ROUNDS):
+            for name, cmd, ready in rows[rnd % len(rows):] + rows[:rnd % len(rows)]:
+                port = free_udp_port()
+                srv = run_server(cmd(port), ready)
+                try:
+                    runs.setdefault(name, []).append(measure(port))
+                finally:
+                    srv.stop()
+                print(f"round {rnd + 1}: {name}: {runs[name][-1]}", flush=True)
+    results = {name: {k: median([r[k] for r in rs]) for k in rs[0]}
+               for name, _, _ in rows for rs in [runs[name]]}
     base = results["epoll C baseline"]
     lines = ["| server | p50 µs | p99 µs | datagrams/s (32 in flight) | lost |",
              "|---|---|---|---|---|"]
@@ -89,7 +105,8 @@ def main():
         "make bench BENCH=echo", lines,
         f"{COUNT} sequential 64-byte round trips for latency; 64-byte datagrams, "
         f"32 in flight for {SECONDS:g} s for throughput; client bench/echo/udpload.c "
-        "on the same machine over loopback. The mote rows are the same binary "
+        f"on the same machine over loopback. Each figure is the median of {ROUNDS} "
+        "rounds, the servers taking turns. The mote rows are the same binary "
         "(build/hosted/echo/mote.elf) started with io=uring and io=epoll.")
     print(f"wrote {path}")
     return 0
