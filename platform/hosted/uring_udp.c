@@ -32,6 +32,7 @@ typedef struct udp_op {
     net_udp_req_t *r;  /* NULL while the slot is free */
     usock_t *sock;
     bool cancelling;
+    bool sendto;       /* issued as SEND with an address */
     struct msghdr msg;
     struct iovec iov;
     struct sockaddr_in sa;
@@ -43,9 +44,29 @@ static udp_op_t ops[UDP_OPS];
 static udp_op_t *free_ops;
 static kqueue_t waiting; /* requests waiting for an operation slot */
 
+/* IORING_OP_SEND with a destination address (sendto) saves copying a
+ * msghdr in; hosts before Linux 6.10 refuse the address with EINVAL, and
+ * from then on sends use SENDMSG. */
+static bool sendto_refused;
+
 static void issue(udp_op_t *op)
 {
     net_udp_req_t *r = op->r;
+    if (r->work.op == KOP_UDP_SEND && !sendto_refused) {
+        op->sa = (struct sockaddr_in){.sin_family = AF_INET,
+                                      .sin_port = htons(r->peer.port),
+                                      .sin_addr.s_addr = htonl(r->peer.ip)};
+        struct io_uring_sqe *e = hosted_uring_sqe(&op->u);
+        e->opcode = IORING_OP_SEND;
+        e->fd = op->sock->fd;
+        e->addr = (uint64_t)(uintptr_t)r->buf;
+        e->len = r->len;
+        e->addr2 = (uint64_t)(uintptr_t)&op->sa;
+        e->addr_len = sizeof op->sa;
+        op->sendto = true;
+        return;
+    }
+    op->sendto = false;
     op->iov.iov_base = r->buf;
     op->iov.iov_len = r->len;
     op->msg = (struct msghdr){.msg_name = &op->sa, .msg_namelen = sizeof op->sa,
@@ -134,6 +155,10 @@ static void op_done(hosted_uop_t *u, int32_t res, uint32_t flags)
             return;
         }
         err = res < 0 ? KERR_CANCELLED : recv_result(op, res);
+    } else if (res == -EINVAL && op->sendto && !op->cancelling) {
+        sendto_refused = true;
+        issue(op);
+        return;
     } else if (res >= 0) {
         op->sock->s->stats.tx++;
         err = KERR_OK;
