@@ -45,8 +45,8 @@ static udp_op_t *free_ops;
 static kqueue_t waiting; /* requests waiting for an operation slot */
 
 /* IORING_OP_SEND with a destination address (sendto) saves copying a
- * msghdr in; hosts before Linux 6.10 refuse the address with EINVAL, and
- * from then on sends use SENDMSG. */
+ * msghdr in; older hosts (before about Linux 6.0) refuse the address with
+ * EINVAL, and from then on sends use SENDMSG. */
 static bool sendto_refused;
 
 static void issue(udp_op_t *op)
