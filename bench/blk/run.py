@@ -104,7 +104,9 @@ def main():
         "hits after the first touch); randwrite: buffered writes, no flush; commit: "
         f"{QD} writes then one fdatasync, ops = blocks written, latency per batch. "
         "mote: apps/blkbench (build/hosted/blkbench/mote.elf io=uring|epoll); peer: "
-        "bench/blk/psync_peer.c.")
+        "bench/blk/psync_peer.c. Latency means different things: mote's runs from "
+        "ksubmit to the callback (queueing in the loop among the requests in flight "
+        "included), the peer's is the time inside one blocking call.")
     print(f"wrote {path}")
     return 0
 
