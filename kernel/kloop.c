@@ -7,6 +7,7 @@
  * platform's device discovery, the layers' KINIT hooks, the CSPRNG's first
  * seed, then the application's app_main().
  */
+#include "kernel/kboot.h"
 #include "kernel/kinit.h"
 #include "kernel/kloop.h"
 #include "kernel/platform.h"
@@ -60,12 +61,17 @@ void kstart(const char *cmdline)
     kargs_parse(cmdline);
     kcore_register();
     platform_init();
+    kboot_mark("platform");
     kinit_run();
+    kboot_mark("layers");
     kcsprng_start();
     run_until(kcsprng_ready, platform_now_ns() + 2 * KTIME_S);
     if (!kcsprng_ready())
         kcsprng_seed_fallback();
+    kboot_mark("rng");
     app_main();
+    kboot_mark("app");
+    kboot_done();
 }
 
 _Noreturn void kmain(const char *cmdline)
