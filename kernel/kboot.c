@@ -6,13 +6,20 @@
 
 #define MAX_MARKS 8
 
-static struct {
+typedef struct {
     int on;               /* -1: not yet read from the boot arguments */
     unsigned n, pending;  /* marks taken; phases still expected */
     int printed;
     const char *name[MAX_MARKS];
     uint64_t at[MAX_MARKS];
-} kb = {.on = -1, .pending = 1}; /* 1: kstart's own kboot_done */
+} kboot_t;
+
+static kboot_t kb = {.on = -1, .pending = 1}; /* 1: kstart's own kboot_done */
+
+void kboot_reset(void)
+{
+    kb = (kboot_t){.on = -1, .pending = 1};
+}
 
 static int on(void)
 {

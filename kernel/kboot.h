@@ -25,5 +25,7 @@ void kboot_mark(const char *name);
 /* The layer phase announced by kboot_expect ended (or never will): print
  * the line if nothing else is pending. kstart calls it after app_main. */
 void kboot_done(void);
+/* Forget every mark (unit tests' fresh boot). */
+void kboot_reset(void);
 
 #endif

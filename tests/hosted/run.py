@@ -174,6 +174,20 @@ def test_uring_fallback(r, tmp, name, why, extra=(), wrap=()):
     vm.stop()
 
 
+def test_boot_trace(r):
+    """boot_trace=1: one line with every start-up phase (kernel/kboot.h)."""
+    import re
+    port = free_udp_port()
+    vm = Console([KERNEL, f"hostfwd={port}:8080", "boot_trace=1", *IO_ARGS])
+    ok = vm.wait_for(READY, 10) is not None
+    vm.stop(signal.SIGTERM)
+    lines = re.findall(r"boot: (.*)", vm.log)
+    want = (r"platform \d+\.\d{3} ms, layers \d+\.\d{3} ms, rng \d+\.\d{3} ms, "
+            r"app \d+\.\d{3} ms; ready at \d+\.\d{3} ms")
+    r.check("boot_trace_one_line", ok and len(lines) == 1 and re.fullmatch(want, lines[0]),
+            vm.log)
+
+
 def test_io_args(r):
     """io=uring insists (no io_uring: a clear start-up error); io= takes
     only uring, epoll or auto."""
@@ -206,6 +220,7 @@ def main():
         test_uring_fallback(r, tmp, "seccomp", "io_uring_setup: Operation not permitted",
                             wrap=[sys.executable, NO_URING])
         test_io_args(r)
+        test_boot_trace(r)
     return r.finish()
 
 
