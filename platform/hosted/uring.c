@@ -29,6 +29,7 @@
 #define CQ_ENTRIES 4096 /* multishot and bursts: room for many per entry */
 
 bool hosted_uring_on;
+bool hosted_uring_min;
 
 static struct {
     int fd;
@@ -194,7 +195,7 @@ static int create(struct io_uring_params *p)
         0,
     };
     int err = -EINVAL;
-    for (unsigned i = 0; i < sizeof tries / sizeof tries[0] && err == -EINVAL; i++) {
+    for (unsigned i = hosted_uring_min ? 2 : 0; i < sizeof tries / sizeof tries[0] && err == -EINVAL; i++) {
         memset(p, 0, sizeof *p);
         p->flags = tries[i] | IORING_SETUP_CQSIZE;
         p->cq_entries = CQ_ENTRIES;
@@ -242,6 +243,7 @@ static const char *ring_init(void)
     static char why[96];
     if (kargs_get_ulong("io_uring_fail", 0))
         return "io_uring_setup refused (io_uring_fail=1)";
+    hosted_uring_min = kargs_get_ulong("io_uring_min", 0) != 0;
     struct io_uring_params p;
     int err = create(&p);
     if (err) {
@@ -284,7 +286,8 @@ bool hosted_uring_start(int epfd)
     ring.multi_poll = true;
     arm_epoll();
     hosted_uring_on = true;
-    choice_line = "hosted: I/O on io_uring";
+    choice_line = hosted_uring_min ? "hosted: I/O on io_uring (io_uring_min=1)"
+                                   : "hosted: I/O on io_uring";
     return true;
 }
 

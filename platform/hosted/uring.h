@@ -36,6 +36,11 @@ typedef struct hosted_uop {
 /* True once hosted_uring_start chose io_uring. */
 extern bool hosted_uring_on;
 
+/* Boot argument io_uring_min=1 (tests): use only what Linux 5.11 offers,
+ * so the paths for older hosts run here too: no set-up flags, no buffer
+ * rings or multishot receive, no SEND with an address. */
+extern bool hosted_uring_min;
+
 /* Choose the I/O back end from the boot arguments (io=uring|epoll|auto,
  * default auto; io_uring_fail=1 makes the ring's set-up fail, for tests)
  * and set the ring up; hosted_uring_report then says which back end runs

@@ -52,7 +52,7 @@ static bool sendto_refused;
 static void issue(udp_op_t *op)
 {
     net_udp_req_t *r = op->r;
-    if (r->work.op == KOP_UDP_SEND && !sendto_refused) {
+    if (r->work.op == KOP_UDP_SEND && !sendto_refused && !hosted_uring_min) {
         op->sa = (struct sockaddr_in){.sin_family = AF_INET,
                                       .sin_port = htons(r->peer.port),
                                       .sin_addr.s_addr = htonl(r->peer.ip)};

@@ -128,7 +128,7 @@ bool urx_open(usock_t *s)
     s->rx_armed = false;
     s->rxq = (kqueue_t){0};
     s->pend_head = s->pend_n = 0;
-    if (multishot_broken)
+    if (multishot_broken || hosted_uring_min)
         return false;
     if (s->br)
         return true; /* this slot's buffers, all back in the ring */

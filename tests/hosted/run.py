@@ -81,16 +81,16 @@ def test_echo_and_counter(r, tmp, seed):
                 "sector 0 does not hold the expected magic/counter/pattern")
 
 
-def test_truncation(r, port):
+def test_truncation(r, port, prefix=""):
     """A datagram larger than the app's 1472-byte buffer is cut to it, and
     the server keeps serving."""
     got = udp_roundtrip(port, b"x" * 3000)
-    r.check("oversize_datagram_truncated", got == b"x" * 1472,
+    r.check(prefix + "oversize_datagram_truncated", got == b"x" * 1472,
             f"got {None if got is None else len(got)} bytes")
-    r.check("serves_after_oversize", udp_roundtrip(port, b"after") == b"after")
+    r.check(prefix + "serves_after_oversize", udp_roundtrip(port, b"after") == b"after")
 
 
-def test_in_flight(r, port, rng):
+def test_in_flight(r, port, rng, prefix=""):
     """32 datagrams in flight at once, all echoed (order may differ)."""
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.settimeout(2)
@@ -104,7 +104,7 @@ def test_in_flight(r, port, rng):
     except socket.timeout:
         pass
     s.close()
-    r.check("echo_32_in_flight", got == sent, f"{len(got)} of {len(sent)} echoed")
+    r.check(prefix + "echo_32_in_flight", got == sent, f"{len(got)} of {len(sent)} echoed")
 
 
 def test_missing_image(r, tmp):
@@ -188,6 +188,28 @@ def test_boot_trace(r):
             vm.log)
 
 
+def test_uring_min(r, tmp, seed):
+    """io_uring_min=1: the io_uring paths for hosts older than Linux 6.0 (one
+    RECVMSG per receive on its buffer, SENDMSG, a ring without set-up
+    flags) serve the same echo and block check."""
+    image = os.path.join(tmp, "min.img")
+    with open(image, "wb") as f:
+        f.truncate(1 << 20)
+    port = free_udp_port()
+    vm = boot(image, port, ["io_uring_min=1"], io=["io=uring"])
+    ok = vm.wait_for(READY, 10) is not None
+    r.check("min_boots_on_plain_io_uring",
+            ok and "hosted: I/O on io_uring (io_uring_min=1)" in vm.log, vm.log)
+    r.check("min_blk_count", vm.wait_for(r"blk: boot count 1 ok", 1) is not None, vm.log)
+    if ok:
+        rng = random.Random(seed)
+        bad = echo_sizes(port, rng.sample(range(1, 1473), 200), rng)
+        r.check("min_echo_sizes", not bad, f"mismatched sizes: {bad[:10]}")
+        test_truncation(r, port, "min_")
+        test_in_flight(r, port, rng, "min_")
+    vm.stop()
+
+
 def test_io_args(r):
     """io=uring insists (no io_uring: a clear start-up error); io= takes
     only uring, epoll or auto."""
@@ -220,6 +242,8 @@ def main():
         test_uring_fallback(r, tmp, "seccomp", "io_uring_setup: Operation not permitted",
                             wrap=[sys.executable, NO_URING])
         test_io_args(r)
+        if HOSTED_IO != "epoll":
+            test_uring_min(r, tmp, seed)
         test_boot_trace(r)
     return r.finish()
 
