@@ -210,6 +210,59 @@ def test_uring_min(r, tmp, seed):
     vm.stop()
 
 
+def test_batching(r, tmp):
+    """On io_uring, many requests per system call: 320 datagrams echoed in
+    bursts of 32 (with a block check at boot) take far fewer io_uring_enter
+    calls than datagrams, and no per-datagram socket calls at all (counted
+    by strace). One enter per request would take at least 640."""
+    trace = os.path.join(tmp, "strace.txt")
+    image = os.path.join(tmp, "batch.img")
+    with open(image, "wb") as f:
+        f.truncate(1 << 20)
+    port = free_udp_port()
+    calls = "io_uring_enter,recvfrom,sendto,recvmsg,sendmsg,read,write,preadv,pwritev"
+    vm = Console(["strace", "-f", "-c", "-o", trace, "-e", f"trace={calls}", KERNEL,
+                  f"drive={image}", f"hostfwd={port}:8080", "io=uring"])
+    echoed = 0
+    if vm.wait_for(READY, 20) is not None:
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.settimeout(2)
+        try:
+            for _ in range(10):
+                for i in range(32):
+                    s.sendto(b"burst %d" % i, ("127.0.0.1", port))
+                for i in range(32):
+                    s.recvfrom(64)
+                    echoed += 1
+        except socket.timeout:
+            pass
+        s.close()
+    try:
+        with open(f"/proc/{vm.proc.pid}/task/{vm.proc.pid}/children") as f:
+            kernel_pid = f.read().split()
+    except OSError:
+        kernel_pid = []
+    for pid in kernel_pid:  # the kernel dies, strace writes its summary and exits
+        os.kill(int(pid), signal.SIGTERM)
+    try:
+        vm.proc.wait(10)
+    except subprocess.TimeoutExpired:
+        pass
+    vm.stop()
+    counts = {}
+    if os.path.exists(trace):
+        for line in open(trace):
+            f = line.split()
+            if len(f) >= 5 and f[-1] in calls.split(",") and f[3].isdigit():
+                counts[f[-1]] = int(f[3])
+    enters = counts.get("io_uring_enter", 0)
+    socket_calls = sum(counts.get(c, 0) for c in ("recvfrom", "sendto", "recvmsg", "sendmsg"))
+    ok = echoed == 320 and 0 < enters < 160 and socket_calls == 0
+    r.check("uring_batches_requests", ok, f"{echoed} of 320 echoed, system calls {counts}")
+    if ok:
+        print(f"    320 echoes: {enters} io_uring_enter calls, no socket calls")
+
+
 def test_io_args(r):
     """io=uring insists (no io_uring: a clear start-up error); io= takes
     only uring, epoll or auto."""
@@ -244,6 +297,10 @@ def main():
         test_io_args(r)
         if HOSTED_IO != "epoll":
             test_uring_min(r, tmp, seed)
+            if host_has_uring():
+                test_batching(r, tmp)
+            else:
+                r.skip("uring_batches_requests", "this host refuses io_uring_setup")
         test_boot_trace(r)
     return r.finish()
 
