@@ -38,7 +38,7 @@ extern bool hosted_uring_on;
 
 /* Boot argument io_uring_min=1 (tests): use only what Linux 5.11 offers,
  * so the paths for older hosts run here too: no set-up flags, no buffer
- * rings or multishot receive, no SEND with an address. */
+ * rings or multishot receive/read, no SEND with an address. */
 extern bool hosted_uring_min;
 
 /* Choose the I/O back end from the boot arguments (io=uring|epoll|auto,

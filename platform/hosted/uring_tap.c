@@ -1,12 +1,13 @@
-/* Hosted frames on io_uring: the TAP device (boot argument tap=IFNAME),
- * each frame request one READ or WRITE on its own buffer.
+/* Hosted frames on io_uring: the TAP device (boot argument tap=IFNAME).
  *
- * Receives are armed in the host in submission order, so frames arrive in
- * order as with epoll; while none is armed, frames wait in the host's TAP
- * queue. A host that answers a read of the non-blocking descriptor with
- * EAGAIN instead of waiting (older kernels do) gets a one-shot poll first
- * and the read again when it fires. Cancelling a request the host holds
- * goes through the ring, like uring_udp.c.
+ * Receives go through one multishot READ (uring_tap_rx.c). A send, and a
+ * receive where the host has no multishot READ, is one WRITE or READ on
+ * the request's own buffer; reads are armed in submission order, so frames
+ * arrive in order as with epoll, and while none is armed frames wait in
+ * the host's TAP queue. A host that answers a read of the non-blocking
+ * descriptor with EAGAIN instead of waiting (older kernels do) gets a
+ * one-shot poll first and the read again when it fires. Cancelling a
+ * request the host holds goes through the ring, like uring_udp.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +18,7 @@
 #include "mote/knet.h"
 #include "platform/hosted/hosted.h"
 #include "platform/hosted/uring.h"
+#include "platform/hosted/uring_tap.h"
 
 #define TAP_OPS 128
 
@@ -111,19 +113,27 @@ static kerr_t tap_submit(kwork_t *w)
     } else {
         return KERR_INVALID;
     }
+    if (w->op == KOP_NET_RECV && utap_rx_on())
+        utap_rx_submit(r);
+    else
+        utap_start_single(r);
+    return KERR_OK;
+}
+
+void utap_start_single(knet_req_t *r)
+{
     tap_op_t *op = tap.free_ops;
     if (op) {
         tap.free_ops = op->next_free;
         start(r, op);
     } else {
-        kq_push(&tap.waiting, w);
+        kq_push(&tap.waiting, &r->work);
     }
-    return KERR_OK;
 }
 
 static bool tap_cancel(kwork_t *w)
 {
-    if (kq_remove(&tap.waiting, w))
+    if (utap_rx_cancel(w) || kq_remove(&tap.waiting, w))
         return true;
     tap_op_t *op = w->svc_priv;
     if (!op->cancelling) {
@@ -154,6 +164,7 @@ void hosted_uring_tap_init(const char *ifname, const char *mac)
     if (!ifname || !*ifname)
         return;
     tap.fd = hosted_tap_open(ifname, mac, O_NONBLOCK, &tap.info);
+    utap_rx_start(tap.fd);
     for (int i = TAP_OPS - 1; i >= 0; i--) {
         tap.ops[i].u.done = op_done;
         tap.ops[i].next_free = tap.free_ops;
