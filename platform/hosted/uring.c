@@ -78,10 +78,16 @@ static int enter(unsigned min, const struct __kernel_timespec *ts)
     return r;
 }
 
+static void reap(void);
+
 struct io_uring_sqe *hosted_uring_sqe(hosted_uop_t *op)
 {
-    if (ring.tail - __atomic_load_n(ring.sq_head, __ATOMIC_ACQUIRE) >= ring.sq_entries)
-        enter(0, NULL); /* full: hand the queue over now */
+    /* Full: hand the queue over now. A host that refuses new entries while
+     * completions overflow (EBUSY, kernels before 5.19) needs them read
+     * first; their handlers run here, in tick context as always. */
+    while (ring.tail - __atomic_load_n(ring.sq_head, __ATOMIC_ACQUIRE) >= ring.sq_entries)
+        if (enter(0, NULL) < 0)
+            reap();
     struct io_uring_sqe *e = &ring.sqes[ring.tail & ring.sq_mask];
     memset(e, 0, sizeof *e);
     e->user_data = (uint64_t)(uintptr_t)op;
