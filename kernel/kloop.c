@@ -7,6 +7,7 @@
  * platform's device discovery, one reading of its wall clock, the layers'
  * KINIT hooks, the CSPRNG's first seed, then the application's app_main().
  */
+#include "kernel/kboot.h"
 #include "kernel/kinit.h"
 #include "kernel/kloop.h"
 #include "kernel/platform.h"
@@ -63,12 +64,17 @@ void kstart(const char *cmdline)
     kcore_register();
     platform_init();
     kwall_init();
+    kboot_mark("platform");
     kinit_run();
+    kboot_mark("layers");
     kcsprng_start();
     run_until(kcsprng_ready, platform_now_ns() + 2 * KTIME_S);
     if (!kcsprng_ready())
         kcsprng_seed_fallback();
+    kboot_mark("rng");
     app_main();
+    kboot_mark("app");
+    kboot_done();
 }
 
 _Noreturn void kmain(const char *cmdline)

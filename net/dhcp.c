@@ -1,5 +1,6 @@
 /* net: DHCP client state machine (see dhcp.h). */
 #include "net/dhcp.h"
+#include "kernel/kboot.h"
 #include "lib/kstring.h"
 #include "mote/kapp.h"
 #include "mote/krng.h"
@@ -111,9 +112,23 @@ static uint64_t half_to(uint64_t now, uint64_t until)
     return now + (gap < KTIME_S ? KTIME_S : gap);
 }
 
+/* The first address (lease or fall-back) ends the boot trace's "net"
+ * phase (kernel/kboot.h); renewals do not. */
+static uint8_t boot_phase_open;
+
+static void boot_phase_end(void)
+{
+    if (!boot_phase_open)
+        return;
+    boot_phase_open = 0;
+    kboot_mark("net");
+    kboot_done();
+}
+
 static void fallback(void)
 {
     printk(KLOG_WARN, "net: no DHCP answer, using static 10.0.2.15/24");
+    boot_phase_end();
     d.fallback = 1;
     net_if.ip = FALLBACK_IP;
     net_if.mask = FALLBACK_MASK;
@@ -167,6 +182,7 @@ static void bind(const net_dhcp_msg_t *m, uint64_t now)
     printk(KLOG_INFO, "net: DHCP lease %s gw %s for %us",
            net_ip_str(net_if.ip, a), net_ip_str(net_if.gw, g),
            (unsigned)lease);
+    boot_phase_end();
     net_arp_announce();
     net_timer_kick(0); /* DNS lookups waiting for an address may go */
 }
@@ -298,6 +314,8 @@ void net_dhcp_start(void)
     d.gw_fixed = net_if.gw != 0;
     d.wait = kargs_get_ulong("dhcp_wait", 4) * KTIME_S;
     d.fallback_at = now + d.wait;
+    boot_phase_open = 1;
+    kboot_expect();
     discover(now);
     net_timer_kick(net_dhcp_poll(now));
 }

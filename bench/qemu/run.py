@@ -137,7 +137,31 @@ def stripped_size(platform):
     return os.path.getsize(out)
 
 
+LOAD0 = os.getloadavg()[0]
+
+
+def previous_rows():
+    """The rows of the results file this run replaces, their platform cell
+    marked with its date, to stand beside the new ones."""
+    path = os.path.join(ROOT, "bench", "results", "qemu.md")
+    try:
+        text = open(path).read().splitlines()
+    except OSError:
+        return []
+    date = next((ln.split(":", 1)[1].strip().split()[0] for ln in text
+                 if ln.startswith("- date:")), "before")
+    rows = []
+    for ln in text:
+        cells = ln.split("|")
+        if (len(cells) > 3 and ln.startswith("| ") and not ln.startswith("| platform")
+                and "(" not in cells[1]):
+            cells[1] = f" {cells[1].strip()} ({date}) "
+            rows.append("|".join(cells))
+    return rows
+
+
 def main():
+    previous = previous_rows()
     os.makedirs(OUT, exist_ok=True)
     sizes = {}
     for platform in PLATFORMS:
@@ -165,7 +189,12 @@ def main():
                 f"{r['dgram_per_s_64']:.0f} | {r['dgram_per_s_1472']:.0f} "
                 f"({mbit:.0f}) | {lost} | {sizes[platform]} |")
             print(lines[-1], flush=True)
+    lines += previous
     notes = f"""
+Rows whose platform cell carries a date are the previous results file's,
+kept beside this run's. Load average at the start of this run: {LOAD0:.1f}
+(a shared machine).
+
 Client bench/echo/udpload.c on the host over loopback into QEMU user
 networking (hostfwd); the guest runs apps/echo with 32 receives armed.
 Latency: {COUNT} sequential 64-byte round trips. Rate: 32 datagrams in

@@ -33,6 +33,11 @@ struct pci_func;
  * if a supported device was found and initialised. platform_init only. */
 bool virtio_mmio_probe(uintptr_t base, unsigned irq);
 
+/* Whether the virtio-mmio window at (base) holds a device at all (magic
+ * and a non-zero device id): two register reads, so that a platform can
+ * skip the interrupt lookup of the many empty slots. platform_init only. */
+bool virtio_mmio_present(uintptr_t base);
+
 /* Probe PCI function (fn) (any function: non-virtio ones return false).
  * Its BARs must already be assigned and mapped (pci_enumerate does it) and
  * fn->irq must name its INTx line, as the platform will forward it, or be

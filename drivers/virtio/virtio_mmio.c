@@ -124,6 +124,11 @@ static const virtio_ops_t mmio_ops = {
     cfg_generation, queue_max, queue_enable, notify, irq_ack,
 };
 
+bool virtio_mmio_present(uintptr_t base)
+{
+    return mmio_read32(base + MAGIC) == MMIO_MAGIC && mmio_read32(base + DEVICE_ID) != 0;
+}
+
 bool virtio_mmio_probe(uintptr_t base, unsigned irq)
 {
     uint32_t magic = mmio_read32(base + MAGIC), ver = mmio_read32(base + VERSION);

@@ -147,25 +147,35 @@ static const kservice_t blk_service = {
     .info = blk_info,
 };
 
+int hosted_blk_open(const char *path, kblk_info_t *info)
+{
+    if (!path || !*path)
+        return -1; /* no drive= : requests get KERR_NO_DEVICE */
+    int fd = open(path, O_RDWR | O_CLOEXEC);
+    if (fd < 0 && (errno == EACCES || errno == EROFS)) {
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        info->read_only = 1;
+    }
+    if (fd < 0)
+        hosted_die("cannot open drive %s: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+        hosted_die("drive %s is not a regular file", path);
+    info->sector_size = 512;
+    info->sectors = (uint64_t)st.st_size / 512;
+    if (!info->sectors)
+        hosted_die("drive %s is empty (need at least 512 bytes)", path);
+    printk(KLOG_INFO, "blk0: %s, %llu sectors of 512 bytes%s", path,
+           (unsigned long long)info->sectors, info->read_only ? ", read-only" : "");
+    return fd;
+}
+
 void hosted_blk_init(const char *path)
 {
     kservice_register(KOP_CLASS_BLK, &blk_service);
-    if (!path || !*path)
-        return; /* no drive= : requests get KERR_NO_DEVICE */
-    blk.fd = open(path, O_RDWR | O_CLOEXEC);
-    if (blk.fd < 0 && (errno == EACCES || errno == EROFS)) {
-        blk.fd = open(path, O_RDONLY | O_CLOEXEC);
-        blk.info.read_only = 1;
-    }
+    blk.fd = hosted_blk_open(path, &blk.info);
     if (blk.fd < 0)
-        hosted_die("cannot open drive %s: %s", path, strerror(errno));
-    struct stat st;
-    if (fstat(blk.fd, &st) < 0 || !S_ISREG(st.st_mode))
-        hosted_die("drive %s is not a regular file", path);
-    blk.info.sector_size = 512;
-    blk.info.sectors = (uint64_t)st.st_size / 512;
-    if (!blk.info.sectors)
-        hosted_die("drive %s is empty (need at least 512 bytes)", path);
+        return;
     blk.watch.fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     blk.watch.handler = done_handler;
     if (blk.watch.fd < 0 || hosted_watch(&blk.watch, EPOLLIN) < 0)
@@ -176,7 +186,4 @@ void hosted_blk_init(const char *path)
             hosted_die("cannot start block worker thread");
         pthread_detach(t);
     }
-    printk(KLOG_INFO, "blk0: %s, %llu sectors of 512 bytes%s", path,
-           (unsigned long long)blk.info.sectors,
-           blk.info.read_only ? ", read-only" : "");
 }

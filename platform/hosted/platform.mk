@@ -9,4 +9,6 @@ PLAT_LDFLAGS := -pthread
 PLAT_DEPS :=
 # The app's port (APP_PORT) is served on the host at 127.0.0.1:$(PORT), like a
 # QEMU hostfwd; NET=tap:IFNAME puts the IP stack on a TAP device instead.
-PLAT_RUN = $(KERNEL) drive=$(DRIVE) hostfwd=$(PORT):$(APP_PORT) $(if $(filter tap:%,$(NET)),tap=$(NET:tap:%=%)) $(BOOT_ARGS)
+# HOSTED_IO=epoll|uring picks the I/O back end (boot argument io=; the
+# default is io_uring where the host allows it, else epoll).
+PLAT_RUN = $(KERNEL) drive=$(DRIVE) hostfwd=$(PORT):$(APP_PORT) $(if $(filter tap:%,$(NET)),tap=$(NET:tap:%=%)) $(BOOT_ARGS) $(if $(HOSTED_IO),io=$(HOSTED_IO))

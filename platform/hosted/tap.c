@@ -119,12 +119,10 @@ static void parse_mac(const char *s, uint8_t mac[6])
         mac[i] = (uint8_t)m[i];
 }
 
-void hosted_tap_init(const char *ifname, const char *mac)
+int hosted_tap_open(const char *ifname, const char *mac, int open_flags,
+                    knet_info_t *info)
 {
-    kservice_register(KOP_CLASS_NET, &tap_service);
-    if (!ifname || !*ifname)
-        return;
-    int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+    int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | open_flags);
     if (fd < 0)
         hosted_die("cannot open /dev/net/tun: %s", strerror(errno));
     struct ifreq ifr = {.ifr_flags = IFF_TAP | IFF_NO_PI};
@@ -136,15 +134,23 @@ void hosted_tap_init(const char *ifname, const char *mac)
      * unfinished checksums, which the stack rightly drops. */
     if (ioctl(fd, TUNSETOFFLOAD, 0) < 0)
         hosted_die("cannot reset offloads of TAP device %s: %s", ifname, strerror(errno));
-    tap.watch.fd = fd;
+    parse_mac(mac, info->mac);
+    info->link_up = 1;
+    info->mtu = 1500;
+    printk(KLOG_INFO, "net0: TAP %s, mac %02x:%02x:%02x:%02x:%02x:%02x", ifname,
+           info->mac[0], info->mac[1], info->mac[2], info->mac[3],
+           info->mac[4], info->mac[5]);
+    return fd;
+}
+
+void hosted_tap_init(const char *ifname, const char *mac)
+{
+    kservice_register(KOP_CLASS_NET, &tap_service);
+    if (!ifname || !*ifname)
+        return;
+    tap.watch.fd = hosted_tap_open(ifname, mac, O_NONBLOCK, &tap.info);
     tap.watch.handler = tap_event;
     tap.writable = 1;
     if (hosted_watch(&tap.watch, EPOLLIN | EPOLLOUT) < 0)
         hosted_die("epoll: %s", strerror(errno));
-    parse_mac(mac, tap.info.mac);
-    tap.info.link_up = 1;
-    tap.info.mtu = 1500;
-    printk(KLOG_INFO, "net0: TAP %s, mac %02x:%02x:%02x:%02x:%02x:%02x", ifname,
-           tap.info.mac[0], tap.info.mac[1], tap.info.mac[2], tap.info.mac[3],
-           tap.info.mac[4], tap.info.mac[5]);
 }

@@ -137,6 +137,27 @@ uint16_t hosted_host_port(uint16_t guest)
     return guest;
 }
 
+int hosted_udp_socket(uint32_t port, int type_flags, uint16_t *bound)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | type_flags, 0);
+    if (fd < 0)
+        return -KERR_NOMEM;
+    struct sockaddr_in sa = {.sin_family = AF_INET,
+                             .sin_port = htons(hosted_host_port((uint16_t)port)),
+                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+        int e = errno;
+        printk(KLOG_ERR, "hosted: cannot bind udp 127.0.0.1:%u: %s",
+               ntohs(sa.sin_port), strerror(e));
+        close(fd);
+        return e == EADDRINUSE ? -KERR_BUSY : -KERR_INVALID;
+    }
+    socklen_t sl = sizeof sa;
+    getsockname(fd, (struct sockaddr *)&sa, &sl);
+    *bound = port ? (uint16_t)port : ntohs(sa.sin_port);
+    return fd;
+}
+
 static kerr_t udp_open(void *endpoint, uint32_t port)
 {
     net_udp_sock_t *s = endpoint;
@@ -145,20 +166,10 @@ static kerr_t udp_open(void *endpoint, uint32_t port)
         slot++;
     if (slot == MAX_SOCKS)
         return KERR_NOMEM;
-    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    uint16_t bound;
+    int fd = hosted_udp_socket(port, SOCK_NONBLOCK, &bound);
     if (fd < 0)
-        return KERR_NOMEM;
-    struct sockaddr_in sa = {.sin_family = AF_INET,
-                             .sin_port = htons(hosted_host_port((uint16_t)port)),
-                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-        printk(KLOG_ERR, "hosted: cannot bind udp 127.0.0.1:%u: %s",
-               ntohs(sa.sin_port), strerror(errno));
-        close(fd);
-        return errno == EADDRINUSE ? KERR_BUSY : KERR_INVALID;
-    }
-    socklen_t sl = sizeof sa;
-    getsockname(fd, (struct sockaddr *)&sa, &sl);
+        return (kerr_t)-fd;
     hsock_t *h = &socks[slot];
     memset(h, 0, sizeof *h);
     h->s = s;
@@ -171,7 +182,7 @@ static kerr_t udp_open(void *endpoint, uint32_t port)
         return KERR_NOMEM;
     }
     s->handle = slot;
-    s->port = port ? (uint16_t)port : ntohs(sa.sin_port);
+    s->port = bound;
     return KERR_OK;
 }
 

@@ -346,7 +346,12 @@ uint32_t fdt_size_cells(const fdt_t *f, int node)
 kerr_t fdt_reg(const fdt_t *f, int node, uint32_t index, uint64_t *addr,
                uint64_t *size)
 {
-    int parent = fdt_parent(f, node);
+    return fdt_reg_in(f, fdt_parent(f, node), node, index, addr, size);
+}
+
+kerr_t fdt_reg_in(const fdt_t *f, int parent, int node, uint32_t index,
+                  uint64_t *addr, uint64_t *size)
+{
     if (parent == FDT_NONE)
         parent = node; /* the root's own cells */
     uint32_t ac = fdt_address_cells(f, parent);

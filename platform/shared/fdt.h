@@ -107,6 +107,10 @@ uint64_t fdt_read_cells(const void *p, uint32_t cells);
  * unusable (more than 2). */
 kerr_t fdt_reg(const fdt_t *f, int node, uint32_t index, uint64_t *addr,
                uint64_t *size);
+/* fdt_reg when the caller already knows (node)'s (parent) (FDT_NONE for
+ * the root): no walk from the root to find it. */
+kerr_t fdt_reg_in(const fdt_t *f, int parent, int node, uint32_t index,
+                  uint64_t *addr, uint64_t *size);
 
 /* Memory reservation (index) of the header's reservation block.
  * KERR_NOT_FOUND at the terminating entry or past the block. */

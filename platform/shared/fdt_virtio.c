@@ -40,13 +40,24 @@ static bool node_irq(const fdt_t *f, const fdt_virtio_irq_t *irq, int node,
 unsigned fdt_virtio_mmio(const fdt_t *f, const fdt_virtio_irq_t *irq,
                          uint64_t limit)
 {
+    /* One pass over the tree, keeping the path to the current node, so
+     * that no slot costs a walk from the root to find its parent; an empty
+     * slot (most of them) is skipped before its interrupt is looked up,
+     * which walks the tree too. Under TCG the 32 slots of arm64's virt
+     * cost 18-29 ms of boot before (boot_trace=1). */
     unsigned found = 0;
-    for (int v = fdt_find_compatible(f, FDT_NONE, "virtio,mmio"); v != FDT_NONE;
-         v = fdt_find_compatible(f, v, "virtio,mmio")) {
+    int path[FDT_MAX_DEPTH], d = 0;
+    for (int v = fdt_next_node(f, FDT_NONE, &d); v != FDT_NONE; v = fdt_next_node(f, v, &d)) {
+        if (d < 0 || d >= FDT_MAX_DEPTH)
+            break;
+        path[d] = v;
+        if (!fdt_prop_has_str(f, v, "compatible", "virtio,mmio"))
+            continue;
         uint64_t base, size;
         unsigned line;
         bool edge;
-        if (fdt_reg(f, v, 0, &base, &size) || base >= limit || size > limit - base ||
+        if (fdt_reg_in(f, d > 0 ? path[d - 1] : FDT_NONE, v, 0, &base, &size) ||
+            base >= limit || size > limit - base || !virtio_mmio_present((uintptr_t)base) ||
             !node_irq(f, irq, v, 0, &line, &edge))
             continue;
         if (virtio_mmio_probe((uintptr_t)base, line)) {

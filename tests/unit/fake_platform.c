@@ -7,6 +7,7 @@
 #include "kernel/kargs.h"
 #include "kernel/kblk_check.h"
 #include "kernel/kinit.h"
+#include "kernel/kboot.h"
 #include "kernel/kloop.h"
 #include "kernel/kmem.h"
 #include "kernel/kwall.h"
@@ -245,6 +246,7 @@ static void boot(const char *cmdline, bool keep_disk)
 {
     static _Alignas(64) uint8_t arena[16 << 20];
     kloop_reset();
+    kboot_reset();
     kmem_reset();
     kmem_add((uintptr_t)arena, sizeof arena);
     npend = 0;
