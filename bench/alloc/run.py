@@ -83,10 +83,12 @@ def main():
 """ + "\n".join(rows) + f"""
 
 Targets (issue 18): at least glibc's pairs/s ({best['kalloc'] / best['glibc']:.2f}x here);
-fragmentation overhead under 25% ({k_over:.1f}% here). kalloc's RSS growth
-includes its page descriptors and the bench's own arrays; its footprint
-counts only pages held by spans and runs (freed runs are not returned to
-Linux: the kernel's heap is all of the RAM it was given).
+fragmentation overhead under 25% ({k_over:.1f}% here). Every RSS column
+includes the bench's own arrays. kalloc's RSS counts every page it has
+ever touched: its heap is all the RAM it was given (1 GiB mapped here), a
+free run is never handed back to Linux, and runs are reused from size
+bins rather than lowest address first; its footprint column counts the
+pages it holds at the peak, which is what a kernel runs out of.
 """
     path = os.path.join(ROOT, "bench", "results", "alloc.md")
     with open(path, "w") as f:
