@@ -304,7 +304,9 @@ static void alloc_check(void)
     }
     kalloc_trim();
     kalloc_stats(&s);
-    void *all = kmalloc((size_t)s.largest_free);
+    /* The largest run, less room for debug mode's header and canaries
+     * (boot argument kalloc_debug=1). */
+    void *all = kmalloc((size_t)s.largest_free - KALLOC_PAGE);
     printk(KLOG_INFO, "devcheck: alloc %zu blocks, %zu KiB of %llu KiB; largest run after %llu KiB",
            count, bytes >> 10, (unsigned long long)(s0.total >> 10),
            (unsigned long long)(s.largest_free >> 10));
