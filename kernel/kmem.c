@@ -1,4 +1,5 @@
-/* Boot-time bump allocator over the platform's free RAM ranges. */
+/* Boot-time bump allocator over the platform's free RAM ranges, until the
+ * allocator takes them over (kmem.h). */
 #include "kernel/kmem.h"
 #include "lib/kstring.h"
 #include "mote/printk.h"
@@ -9,6 +10,7 @@ static struct range {
     uintptr_t next, end;
 } ranges[KMEM_MAX_RANGES];
 static int nranges;
+static void *(*forward)(size_t size, size_t align);
 
 void kmem_add(uintptr_t base, size_t size)
 {
@@ -25,6 +27,8 @@ void kmem_add(uintptr_t base, size_t size)
 void *kmem_alloc(size_t size, size_t align)
 {
     KASSERT(align && (align & (align - 1)) == 0);
+    if (forward)
+        return forward(size, align);
     for (int i = 0; i < nranges; i++) {
         uintptr_t p = (ranges[i].next + align - 1) & ~(uintptr_t)(align - 1);
         if (p >= ranges[i].next && p <= ranges[i].end &&
@@ -45,7 +49,18 @@ size_t kmem_free_bytes(void)
     return n;
 }
 
+void kmem_handover(void (*claim)(uintptr_t base, size_t size),
+                   void *(*alloc)(size_t size, size_t align))
+{
+    for (int i = 0; i < nranges; i++)
+        if (ranges[i].end != ranges[i].next)
+            claim(ranges[i].next, ranges[i].end - ranges[i].next);
+    nranges = 0;
+    forward = alloc;
+}
+
 void kmem_reset(void)
 {
     nranges = 0;
+    forward = NULL;
 }

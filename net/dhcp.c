@@ -1,9 +1,17 @@
-/* net: DHCP client state machine (see dhcp.h). */
+/* net: DHCP client (see dhcp.h), one ksm state machine (mote/ksm.h).
+ *
+ * client() reads as the protocol does: DISCOVER until an OFFER, REQUEST
+ * it until an ACK, stay bound (renewing, rebinding) until the lease is
+ * lost, and start over. Every wait is the socket's receive with a deadline
+ * at the next timer (a retransmission, the static fallback, T1, T2, the
+ * lease's end); a reply that does not belong to the current state is
+ * counted and dropped, and the wait goes on. */
 #include "net/dhcp.h"
 #include "kernel/kboot.h"
 #include "lib/kstring.h"
 #include "mote/kapp.h"
 #include "mote/krng.h"
+#include "mote/ksm.h"
 #include "mote/printk.h"
 #include "net/arp.h"
 #include "net/netif.h"
@@ -31,6 +39,10 @@ static struct {
     uint64_t fallback_at;
     uint64_t t1, t2, expiry;    /* absolute, while bound */
     uint64_t wait;              /* dhcp_wait, ns */
+    uint64_t next_wake;         /* while bound: the next deadline */
+    bool replied;               /* the REQUEST wait ended with a reply */
+    net_dhcp_msg_t msg;         /* the last reply accepted */
+    ksm_t sm;
 } d;
 
 static net_udp_sock_t sock;
@@ -142,14 +154,12 @@ static void fallback(void)
     net_timer_kick(0); /* DNS lookups waiting for an address may go */
 }
 
-static void unconfigure(uint64_t now)
+static void lease_lost(uint64_t now)
 {
     printk(KLOG_WARN, "net: DHCP lease lost");
     net_if.ip = 0;
     d.fallback = 0;
     d.fallback_at = now + d.wait;
-    d.tries = 0;
-    discover(now);
 }
 
 static void bind(const net_dhcp_msg_t *m, uint64_t now)
@@ -187,101 +197,137 @@ static void bind(const net_dhcp_msg_t *m, uint64_t now)
     net_timer_kick(0); /* DNS lookups waiting for an address may go */
 }
 
-void net_dhcp_input(const uint8_t *p, uint32_t len)
+/* Does (p, len) belong to the current state? It is then in d.msg. */
+static bool accept(const uint8_t *p, uint32_t len)
 {
-    net_dhcp_msg_t m;
-    uint64_t now = ktime_now();
-    if (net_dhcp_parse(p, len, &m) != 0 || m.op != 2 || m.xid != d.xid ||
-        memcmp(m.chaddr, net_if.mac, 6) != 0) {
+    net_dhcp_msg_t *m = &d.msg;
+    bool ok = net_dhcp_parse(p, len, m) == 0 && m->op == 2 && m->xid == d.xid &&
+              memcmp(m->chaddr, net_if.mac, 6) == 0;
+    if (ok && m->type == NET_DHCP_OFFER)
+        ok = d.state == NET_DHCP_SELECTING && m->yiaddr && m->server_id;
+    else if (ok && m->type == NET_DHCP_ACK)
+        ok = m->yiaddr && d.state != NET_DHCP_SELECTING && d.state != NET_DHCP_BOUND;
+    else if (ok)
+        ok = m->type == NET_DHCP_NAK && d.state != NET_DHCP_SELECTING &&
+             d.state != NET_DHCP_BOUND;
+    if (ok)
+        NET_COUNT(dhcp_rx);
+    else
         NET_COUNT(dhcp_drop_bad);
-        return;
-    }
-    if (m.type == NET_DHCP_OFFER && d.state == NET_DHCP_SELECTING &&
-        m.yiaddr && m.server_id) {
-        NET_COUNT(dhcp_rx);
-        d.offered = m.yiaddr;
-        d.server = m.server_id;
-        d.state = NET_DHCP_REQUESTING;
-        d.tries = 0;
-        request(now);
-    } else if (m.type == NET_DHCP_ACK && m.yiaddr &&
-               (d.state == NET_DHCP_REQUESTING ||
-                d.state == NET_DHCP_RENEWING ||
-                d.state == NET_DHCP_REBINDING)) {
-        NET_COUNT(dhcp_rx);
-        bind(&m, now);
-    } else if (m.type == NET_DHCP_NAK && d.state != NET_DHCP_SELECTING &&
-               d.state != NET_DHCP_BOUND) {
-        NET_COUNT(dhcp_rx);
-        if (d.state == NET_DHCP_REQUESTING) {
-            d.tries = 0;
-            discover(now);
-        } else {
-            unconfigure(now);
-        }
-    } else {
-        NET_COUNT(dhcp_drop_bad);
-        return;
-    }
-    net_timer_kick(net_dhcp_poll(now));
+    return ok;
 }
 
-static uint64_t poll_bound(uint64_t now)
+/* After a wait: the static fallback if it is due, then whether a reply for
+ * this state arrived. */
+static bool got_reply(const ksm_t *m)
 {
-    switch (d.state) {
-    case NET_DHCP_BOUND:
+    if (!d.fallback && d.state < NET_DHCP_BOUND && ktime_now() >= d.fallback_at)
+        fallback();
+    return m->err == KERR_OK && accept(rx_buf, rx.done);
+}
+
+/* Until a reply: the next retransmission, or the fallback if earlier. */
+static uint64_t unbound_until(void)
+{
+    return !d.fallback && d.fallback_at < d.next ? d.fallback_at : d.next;
+}
+
+/* While bound: move BOUND -> RENEWING at T1 -> REBINDING at T2, sending
+ * REQUESTs half the time left apart; returns the next deadline
+ * (UINT64_MAX: none), or 0 when the lease has ended. */
+static uint64_t bound_timers(uint64_t now)
+{
+    if (d.state == NET_DHCP_BOUND) {
         if (now < d.t1)
             return d.t1;
         d.state = NET_DHCP_RENEWING;
         d.tries = 0;
         d.next = 0;
-        /* fall through */
-    case NET_DHCP_RENEWING:
-        if (now >= d.t2) {
-            d.state = NET_DHCP_REBINDING;
-            d.next = 0;
-        } else {
+    }
+    if (d.state == NET_DHCP_RENEWING) {
+        if (now < d.t2) {
             if (now >= d.next) {
                 request(now);
                 d.next = half_to(now, d.t2);
             }
             return d.next < d.t2 ? d.next : d.t2;
         }
-        /* fall through */
-    case NET_DHCP_REBINDING:
-        if (now >= d.expiry) {
-            unconfigure(now);
-            return d.next;
-        }
-        if (now >= d.next) {
-            request(now);
-            d.next = half_to(now, d.expiry);
-        }
-        return d.next < d.expiry ? d.next : d.expiry;
-    default:
-        return UINT64_MAX;
+        d.state = NET_DHCP_REBINDING;
+        d.next = 0;
     }
+    if (now >= d.expiry)
+        return 0;
+    if (now >= d.next) {
+        request(now);
+        d.next = half_to(now, d.expiry);
+    }
+    return d.next < d.expiry ? d.next : d.expiry;
 }
 
-uint64_t net_dhcp_poll(uint64_t now)
+/* The receive failed for good (cancelled, or the socket refused it). */
+static bool stopped(const ksm_t *m)
 {
-    if (d.state == NET_DHCP_OFF)
-        return UINT64_MAX;
-    if (d.state >= NET_DHCP_BOUND)
-        return poll_bound(now);
-    if (!d.fallback && now >= d.fallback_at)
-        fallback();
-    if (now >= d.next) {
-        if (d.state == NET_DHCP_REQUESTING && d.tries < REQUEST_TRIES) {
-            request(now);
-        } else {
-            d.tries = d.state == NET_DHCP_REQUESTING ? 0 : d.tries;
-            discover(now);
+    return m->refused || m->err == KERR_CANCELLED;
+}
+
+#define AWAIT_REPLY(m, until) KSM_AWAIT_UNTIL(m, &rx.work, (until))
+
+static void client(ksm_t *m)
+{
+    KSM_BEGIN(m);
+    for (;;) {
+        /* SELECTING: DISCOVER 1, 2, 4, 4... s apart (30 s once on the
+         * fallback), each with a new xid, until an OFFER. */
+        d.tries = 0;
+        discover(ktime_now());
+        for (;;) {
+            AWAIT_REPLY(m, unbound_until());
+            if (stopped(m))
+                KSM_EXIT(m, m->err);
+            if (got_reply(m))
+                break;
+            if (ktime_now() >= d.next)
+                discover(ktime_now());
         }
+        /* REQUESTING that offer, up to REQUEST_TRIES times; a NAK or
+         * silence sends us back to DISCOVER. */
+        d.offered = d.msg.yiaddr;
+        d.server = d.msg.server_id;
+        d.state = NET_DHCP_REQUESTING;
+        d.tries = 0;
+        request(ktime_now());
+        for (;;) {
+            AWAIT_REPLY(m, unbound_until());
+            if (stopped(m))
+                KSM_EXIT(m, m->err);
+            if ((d.replied = got_reply(m)))
+                break;
+            if (ktime_now() >= d.next && d.tries >= REQUEST_TRIES)
+                break;
+            if (ktime_now() >= d.next)
+                request(ktime_now());
+        }
+        if (!d.replied || d.msg.type != NET_DHCP_ACK)
+            continue;
+        /* BOUND (renewing at T1, rebinding at T2) until a NAK or the
+         * lease's end; each ACK binds again. */
+        bind(&d.msg, ktime_now());
+        for (;;) {
+            d.next_wake = bound_timers(ktime_now());
+            if (d.next_wake == 0)
+                break;
+            AWAIT_REPLY(m, d.next_wake == UINT64_MAX ? 0 : d.next_wake);
+            if (stopped(m))
+                KSM_EXIT(m, m->err);
+            if (!got_reply(m))
+                continue;
+            if (d.msg.type != NET_DHCP_ACK)
+                break; /* NAK */
+            bind(&d.msg, ktime_now());
+        }
+        lease_lost(ktime_now());
     }
-    if (!d.fallback && d.fallback_at < d.next)
-        return d.fallback_at;
-    return d.next;
+    KSM_END(m);
 }
 
 void net_dhcp_reset(void)
@@ -291,31 +337,19 @@ void net_dhcp_reset(void)
     memset(&rx, 0, sizeof rx);
 }
 
-static void rx_done(kwork_t *w)
-{
-    if (w->result == KERR_OK)
-        net_dhcp_input(rx_buf, rx.done);
-    if (w->result != KERR_CANCELLED)
-        ksubmit(&rx.work);
-}
-
 void net_dhcp_start(void)
 {
-    uint64_t now = ktime_now();
     if (net_udp_sock_open(&sock, NET_DHCP_CLIENT_PORT) != KERR_OK) {
         printk(KLOG_ERR, "net: DHCP port busy");
         return;
     }
-    net_udp_req_init(&rx, KOP_UDP_RECV, &sock, rx_buf, sizeof rx_buf,
-                     rx_done, 0);
-    ksubmit(&rx.work);
+    net_udp_req_init(&rx, KOP_UDP_RECV, &sock, rx_buf, sizeof rx_buf, NULL, 0);
     memset(&d, 0, sizeof d);
     d.dns_fixed = net_if.ndns != 0;
     d.gw_fixed = net_if.gw != 0;
     d.wait = kargs_get_ulong("dhcp_wait", 4) * KTIME_S;
-    d.fallback_at = now + d.wait;
+    d.fallback_at = ktime_now() + d.wait;
     boot_phase_open = 1;
     kboot_expect();
-    discover(now);
-    net_timer_kick(net_dhcp_poll(now));
+    ksm_start(&d.sm, client, NULL);
 }

@@ -54,16 +54,10 @@ uint32_t net_dhcp_build(uint8_t *p, uint8_t type, uint32_t xid,
 /* Start the client (the stack's init, when no ip= was given). */
 void net_dhcp_start(void);
 
-/* Timers due at (now); returns the next deadline or UINT64_MAX. */
-uint64_t net_dhcp_poll(uint64_t now);
-
 /* Forget all state (start-up; a test's reboot). */
 void net_dhcp_reset(void);
 
 /* Current state, for tests and the log. */
 net_dhcp_state_t net_dhcp_state(void);
-
-/* Handle one reply (what the socket's receive callback does; tests). */
-void net_dhcp_input(const uint8_t *p, uint32_t len);
 
 #endif

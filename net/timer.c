@@ -3,7 +3,6 @@
 #include "lib/kstring.h"
 #include "mote/ktime.h"
 #include "net/arp.h"
-#include "net/dhcp.h"
 #include "net/dns.h"
 #include "net/udp.h"
 
@@ -31,9 +30,6 @@ void net_timer_run(void)
     uint64_t now = ktime_now();
     uint64_t next = net_arp_poll(now);
     uint64_t t = net_udp_poll(now);
-    if (t < next)
-        next = t;
-    t = net_dhcp_poll(now);
     if (t < next)
         next = t;
     t = net_dns_poll(now);

@@ -50,7 +50,6 @@ struct sbx_inst {
     const sbx_instance_cfg_t *cfg;
     int id;
     uint8_t state;
-    wasm_arena arena;
     wasm_allocator alloc;
     wasm_module *mod;
     wasm_instance *wi;

@@ -8,7 +8,7 @@
  * closes channel ends nobody else holds, telling peers) and logs why.
  */
 #include "lib/kstring.h"
-#include "kernel/kmem.h"
+#include "mote/kalloc.h"
 #include "mote/kapp.h"
 #include "mote/printk.h"
 #include "sandbox/inst.h"
@@ -171,22 +171,31 @@ static const sbx_blob_t *find_blob(const char *name, const sbx_blob_t *blobs, ui
     return NULL;
 }
 
-/* Arena: twice the memory limit (growth reallocates), plus room for the
- * module's decoded code, stacks and tables. Taken once, never freed. */
+/* The runtime's allocator for an instance: the kernel heap (mote/kalloc.h),
+ * so the decoded module, its memory (grown with krealloc up to the
+ * manifest's limit) and its tables are taken as they are needed and can
+ * be given back, instead of a fixed arena reserved up front. */
+static void *heap_realloc(void *user, void *p, size_t old, size_t size)
+{
+    (void)user;
+    (void)old;
+    if (size == 0) {
+        kfree(p);
+        return NULL;
+    }
+    return krealloc(p, size);
+}
+
 static kerr_t load(sbx_inst_t *in, const sbx_blob_t *blob)
 {
-    size_t size = (size_t)in->cfg->memory_pages * 65536 * 2 + (size_t)blob->len * 16 +
-                  (2u << 20);
-    void *mem = kmem_alloc(size, 64);
-    in->slots = kmem_alloc(sizeof(sbx_slot_t) * in->cfg->slots, 16);
-    if (!mem || !in->slots) {
-        printk(KLOG_ERR, "sbx: %s: no memory for a %zu KiB arena", in->cfg->name,
-               size >> 10);
+    in->slots = kcalloc(in->cfg->slots, sizeof(sbx_slot_t));
+    if (!in->slots) {
+        printk(KLOG_ERR, "sbx: %s: no memory for %u slots", in->cfg->name,
+               (unsigned)in->cfg->slots);
         return KERR_NOMEM;
     }
     in->nslots = in->cfg->slots;
-    wasm_arena_init(&in->arena, mem, size);
-    in->alloc = wasm_arena_allocator(&in->arena);
+    in->alloc = (wasm_allocator){heap_realloc, NULL};
     const char *why = NULL;
     wasm_limits lim = {.max_memory_pages = in->cfg->memory_pages,
                        .max_table_elems = 1u << 16,
@@ -198,6 +207,10 @@ static kerr_t load(sbx_inst_t *in, const sbx_blob_t *blob)
         return KERR_INVALID;
     }
     wasm_result r = wasm_instantiate(&in->wi, in->mod, &in->alloc, &lim, sbx_resolve, in, &why);
+    if (r != WASM_OK && !in->wi) {  /* nothing refers to the module: free it */
+        wasm_module_free(in->mod);
+        in->mod = NULL;
+    }
     if (r != WASM_OK) {
         printk(KLOG_ERR, "sbx: %s: cannot instantiate: %s", in->cfg->name, why ? why : "?");
         return KERR_INVALID;

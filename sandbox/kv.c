@@ -13,7 +13,7 @@
  * transaction when it completes. Reads see the open transaction, so an
  * instance reads its own uncommitted writes.
  */
-#include "kernel/kmem.h"
+#include "mote/kalloc.h"
 #include "lib/kstring.h"
 #include "mote/kv.h"
 #include "mote/printk.h"
@@ -65,8 +65,11 @@ void sbx_kv_boot_done(void)
 static void open_done(kwork_t *w)
 {
     kv.ready = w->result == KERR_OK;
-    if (!kv.ready)
+    if (!kv.ready) {
         printk(KLOG_ERR, "sbx: cannot open the KV store on blk0: %s", kerr_str(w->result));
+        kfree(kv.cfg.mem);           /* the store never took it */
+        kv.cfg.mem = NULL;
+    }
     kv.opened(w->result);
 }
 
@@ -83,7 +86,10 @@ void sbx_kv_open(void (*done)(kerr_t err))
     kv.cfg = (kv_config_t){.dev = 0, .cache_pages = SBX_KV_CACHE};
     uint64_t pages = info.sectors * info.sector_size / KV_PAGE_SIZE;
     kv.cfg.mem_size = kv_mem_size(&kv.cfg, pages);
-    kv.cfg.mem = kmem_alloc(kv.cfg.mem_size, KV_PAGE_SIZE);
+    /* The cache is sized by the device, at open: the kernel heap's. */
+    kv.cfg.mem = kmalloc_aligned(kv.cfg.mem_size, KV_PAGE_SIZE);
+    if (kv.cfg.mem)
+        memset(kv.cfg.mem, 0, kv.cfg.mem_size);
     if (!kv.cfg.mem) {
         done(KERR_NOMEM);
         return;
@@ -91,8 +97,11 @@ void sbx_kv_open(void (*done)(kerr_t err))
     kv_req_init(&kv.open, KOP_KV_OPEN, &kv.store, open_done, NULL);
     kv.open.cfg = &kv.cfg;
     kerr_t err = ksubmit(&kv.open.work);
-    if (err)
+    if (err) {
+        kfree(kv.cfg.mem);
+        kv.cfg.mem = NULL;
         done(err);
+    }
 }
 
 /* Copy prefix + the guest's key into the slot's buffer. */

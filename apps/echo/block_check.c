@@ -1,6 +1,6 @@
 /* The echo app's block check: read sector 0, bump the boot counter, write
- * it back with a counter-derived pattern, flush, read back and compare. A
- * chain of four requests; each callback submits the next. */
+ * it back with a counter-derived pattern, flush, read back and compare.
+ * Four requests in a row, written as one state machine (mote/ksm.h). */
 #include "apps/echo/echo.h"
 #include "lib/kstring.h"
 #include "mote/mote.h"
@@ -12,7 +12,8 @@ static struct {
     _Alignas(KBLK_ALIGN) uint8_t back[4096];
     uint32_t ssize;
     uint64_t count;
-    void (*done)(int ok);
+    const char *what;  /* the step that failed */
+    kerr_t skipped;    /* why the check did not run (KERR_OK: no need) */
 } bc;
 
 static void fill(uint8_t *p, uint32_t n, uint64_t count)
@@ -25,98 +26,77 @@ static void fill(uint8_t *p, uint32_t n, uint64_t count)
         p[i] = (uint8_t)(i * 7 + count);
 }
 
-static void finish(int ok, const char *what, kerr_t err)
+/* The request for (op) on sector 0 with (buf), named (what) for errors. */
+static kwork_t *blk(kop_t op, void *buf, const char *what)
 {
-    if (ok)
-        printk(KLOG_INFO, "blk: boot count %llu ok",
-               (unsigned long long)bc.count);
-    else
-        printk(KLOG_ERR, "blk: FAILED at %s: %s", what, kerr_str(err));
-    bc.done(ok);
-}
-
-static kerr_t step(kop_t op, void *buf, kwork_fn next)
-{
+    bc.what = what;
     bc.seg.buf = buf;
     bc.seg.len = bc.ssize;
-    kblk_req_init(&bc.req, op, 0, 0, &bc.seg, op == KOP_BLK_FLUSH ? 0 : 1, next,
+    kblk_req_init(&bc.req, op, 0, 0, &bc.seg, op == KOP_BLK_FLUSH ? 0 : 1, NULL,
                   NULL);
-    bc.req.work.deadline = ktime_now() + 10 * KTIME_S;
-    return ksubmit(&bc.req.work);
+    return &bc.req.work;
 }
 
-static void verified(kwork_t *w)
-{
-    if (w->result) {
-        finish(0, "read-back", w->result);
-        return;
-    }
-    if (memcmp(bc.buf, bc.back, bc.ssize)) {
-        finish(0, "compare", KERR_CORRUPT);
-        return;
-    }
-    finish(1, NULL, KERR_OK);
-}
+#define STEP_DEADLINE (ktime_now() + 10 * KTIME_S)
 
-static void flushed(kwork_t *w)
+static void check(ksm_t *m)
 {
-    kerr_t err = w->result ? w->result : step(KOP_BLK_READ, bc.back, verified);
-    if (err)
-        finish(0, "flush", err);
-}
-
-static void written(kwork_t *w)
-{
-    kerr_t err = w->result ? w->result : step(KOP_BLK_FLUSH, NULL, flushed);
-    if (err)
-        finish(0, "write", err);
-}
-
-static void got_sector0(kwork_t *w)
-{
-    if (w->result) {
-        finish(0, "read", w->result);
-        return;
-    }
+    KSM_BEGIN(m);
+    KSM_AWAIT_UNTIL(m, blk(KOP_BLK_READ, bc.buf, "read"), STEP_DEADLINE);
+    if (m->err)
+        goto failed;
     uint64_t prev = 0;
     if (memcmp(bc.buf, ECHO_BLK_MAGIC, 8) == 0)
         for (int i = 0; i < 8; i++)
             prev |= (uint64_t)bc.buf[8 + i] << (8 * i);
     bc.count = prev + 1;
     fill(bc.buf, bc.ssize, bc.count);
-    kerr_t err = step(KOP_BLK_WRITE, bc.buf, written);
-    if (err)
-        finish(0, "write", err);
+    KSM_AWAIT_UNTIL(m, blk(KOP_BLK_WRITE, bc.buf, "write"), STEP_DEADLINE);
+    if (m->err)
+        goto failed;
+    KSM_AWAIT_UNTIL(m, blk(KOP_BLK_FLUSH, NULL, "flush"), STEP_DEADLINE);
+    if (m->err)
+        goto failed;
+    KSM_AWAIT_UNTIL(m, blk(KOP_BLK_READ, bc.back, "read-back"), STEP_DEADLINE);
+    if (m->err)
+        goto failed;
+    if (memcmp(bc.buf, bc.back, bc.ssize)) {
+        bc.what = "compare";
+        m->err = KERR_CORRUPT;
+        goto failed;
+    }
+    printk(KLOG_INFO, "blk: boot count %llu ok", (unsigned long long)bc.count);
+    KSM_EXIT(m, KERR_OK);
+failed:
+    printk(KLOG_ERR, "blk: FAILED at %s: %s", bc.what, kerr_str(m->err));
+    KSM_END(m);
 }
 
-void echo_block_check(void (*done)(int ok))
+/* The check did not run: finish at once with bc.skipped. */
+static void skip(ksm_t *m)
+{
+    KSM_BEGIN(m);
+    KSM_EXIT(m, bc.skipped);
+    KSM_END(m);
+}
+
+void echo_block_check(ksm_t *m, ksm_fn done)
 {
     kblk_info_t info;
-    bc.done = done;
+    kerr_t err = KERR_OK;
     if (kblk_info(0, &info) != KERR_OK) {
         printk(KLOG_INFO, "blk: no device");
-        {
-            done(1);
-            return;
-        }
-    }
-    if (info.sector_size > sizeof bc.buf || info.sectors == 0) {
+    } else if (info.sector_size > sizeof bc.buf || info.sectors == 0) {
         printk(KLOG_ERR, "blk: unusable device (sector size %u, %llu sectors)",
                info.sector_size, (unsigned long long)info.sectors);
-        {
-            done(0);
-            return;
-        }
-    }
-    if (info.read_only) {
+        err = KERR_INVALID;
+    } else if (info.read_only) {
         printk(KLOG_INFO, "blk: device is read-only; check skipped");
-        {
-            done(1);
-            return;
-        }
+    } else {
+        bc.ssize = info.sector_size;
+        ksm_start(m, check, done);
+        return;
     }
-    bc.ssize = info.sector_size;
-    kerr_t err = step(KOP_BLK_READ, bc.buf, got_sector0);
-    if (err)
-        finish(0, "read", err);
+    bc.skipped = err;
+    ksm_start(m, skip, done);
 }

@@ -11,6 +11,7 @@
  * Nothing is printed per datagram.
  */
 #include "apps/echo/echo.h"
+#include "mote/ksm.h"
 #include "mote/mote.h"
 
 #define ECHO_PORT  8080
@@ -77,25 +78,6 @@ static void start_echo(void)
         ECHO_PORT, hostport);
 }
 
-static void block_done(int ok)
-{
-    (void)ok;
-    start_echo();
-}
-
-static void rng_done(kwork_t *w)
-{
-    char hex[2 * sizeof rng_bytes + 1];
-    if (w->result == KERR_OK) {
-        for (unsigned i = 0; i < sizeof rng_bytes; i++)
-            ksnprintf(hex + 2 * i, 3, "%02x", rng_bytes[i]);
-        printk(KLOG_INFO, "rng: %s", hex);
-    } else {
-        printk(KLOG_ERR, "rng: read failed: %s", kerr_str(w->result));
-    }
-    echo_block_check(block_done);
-}
-
 /* The wall clock as Unix seconds, so a test can hold it against the
  * host's clock. */
 static void print_wall(void)
@@ -108,14 +90,38 @@ static void print_wall(void)
         printk(KLOG_INFO, "wall: %llu", (unsigned long long)(ns / KTIME_S));
 }
 
-void app_main(void)
+/* Start-up, top to bottom: RNG bytes, the block check, then serve. */
+static ksm_t startup, check;
+
+static void check_done(ksm_t *c)
 {
+    ksm_resume(&startup, c->err);
+}
+
+static void start(ksm_t *m)
+{
+    char hex[2 * sizeof rng_bytes + 1];
+    KSM_BEGIN(m);
     printk(KLOG_INFO, "mote echo: starting");
     print_wall();
-    krng_req_init(&rng, rng_bytes, sizeof rng_bytes, rng_done, NULL);
-    kerr_t err = ksubmit(&rng.work);
-    if (err) {
-        printk(KLOG_ERR, "rng: %s", kerr_str(err));
-        echo_block_check(block_done);
+    krng_req_init(&rng, rng_bytes, sizeof rng_bytes, NULL, NULL);
+    KSM_AWAIT(m, &rng.work);
+    if (m->refused) {
+        printk(KLOG_ERR, "rng: %s", kerr_str(m->err));
+    } else if (m->err) {
+        printk(KLOG_ERR, "rng: read failed: %s", kerr_str(m->err));
+    } else {
+        for (unsigned i = 0; i < sizeof rng_bytes; i++)
+            ksnprintf(hex + 2 * i, 3, "%02x", rng_bytes[i]);
+        printk(KLOG_INFO, "rng: %s", hex);
     }
+    echo_block_check(&check, check_done);
+    KSM_WAIT(m);   /* its result is printed; echo starts either way */
+    start_echo();
+    KSM_END(m);
+}
+
+void app_main(void)
+{
+    ksm_start(&startup, start, NULL);
 }

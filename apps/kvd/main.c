@@ -1,8 +1,9 @@
 /* kvd: a key-value server over UDP port 7000, persisted on block device 0.
  *
  * Start-up opens the store (formatting a blank device), binds the socket
- * and arms KVD_SLOTS receives. Each slot serves one datagram at a time:
- * parse, look the id up among recent ones, run the request, reply, re-arm.
+ * and starts KVD_SLOTS slots. Each slot is a state machine (mote/ksm.h)
+ * that serves one datagram at a time, top to bottom: receive, parse, look
+ * the id up among recent ones, run the request, reply, and loop.
  *
  * Writes are grouped: PUT and DEL go into the one open write transaction;
  * when the last of them has been applied and no commit is running, the
@@ -13,6 +14,7 @@
  */
 #include "apps/kvd/kvd.h"
 #include "lib/kstring.h"
+#include "mote/ksm.h"
 #include "mote/kv.h"
 #include "mote/mote.h"
 
@@ -21,12 +23,14 @@
 #define KVD_MEM         (4u << 20)
 
 typedef struct slot {
+    ksm_t sm;
     net_udp_req_t rx, tx;
     kv_req_t kq;
     kvd_cmd_t cmd;
     kvd_seen_t *seen;
     struct slot *next; /* in the batch or deferred list */
     kerr_t wres;       /* result of its put/del */
+    uint32_t outlen;   /* reply to send */
     char in[KVD_MAX_MSG];
     char out[KVD_MAX_MSG];
     _Alignas(8) uint8_t val[KVD_MAX_MSG];
@@ -50,8 +54,7 @@ static struct {
 static slot_t slots[KVD_SLOTS];
 static _Alignas(4096) uint8_t kvd_mem[KVD_MEM];
 
-static void rx_done(kwork_t *w);
-static void apply(slot_t *s);
+static kerr_t apply(slot_t *s);
 
 static void push(slist_t *l, slot_t *s)
 {
@@ -61,26 +64,6 @@ static void push(slist_t *l, slot_t *s)
     else
         l->head = s;
     l->tail = s;
-}
-
-static void arm(slot_t *s)
-{
-    kerr_t err = ksubmit(&s->rx.work);
-    if (err)
-        printk(KLOG_ERR, "kvd: cannot arm receive: %s", kerr_str(err));
-}
-
-static void tx_done(kwork_t *w)
-{
-    arm(w->ctx);
-}
-
-static void send(slot_t *s, uint32_t len)
-{
-    s->tx.len = len;
-    s->tx.peer = s->rx.peer;
-    if (ksubmit(&s->tx.work) != KERR_OK)
-        arm(s);
 }
 
 /* Reply "<id> <text>" (id "-" if there was none) and remember it. */
@@ -97,7 +80,7 @@ static void reply(slot_t *s, const char *text, const void *tail, uint32_t tlen)
         len += tlen;
     }
     kvd_seen_done(s->seen, s->out, len);
-    send(s, len);
+    s->outlen = len;
 }
 
 static void reply_err(slot_t *s, const char *why)
@@ -107,26 +90,23 @@ static void reply_err(slot_t *s, const char *why)
     reply(s, t, NULL, 0);
 }
 
-static void get_done(kwork_t *w)
+static void get_reply(slot_t *s, kerr_t res)
 {
-    slot_t *s = w->ctx;
-    if (w->result == KERR_OK) {
+    if (res == KERR_OK) {
         s->val[0] = ' ';
         reply(s, "OK", s->val, s->kq.vlen + 1);
-    } else if (w->result == KERR_NOT_FOUND) {
+    } else if (res == KERR_NOT_FOUND) {
         reply(s, "NOTFOUND", NULL, 0);
     } else {
-        reply_err(s, w->result == KERR_TOO_BIG ? "value too big"
-                                               : kerr_str(w->result));
+        reply_err(s, res == KERR_TOO_BIG ? "value too big" : kerr_str(res));
     }
 }
 
 /* "<id> OK k1=v1 k2=v2 ...": as many records as fit one datagram. */
-static void scan_done(kwork_t *w)
+static void scan_reply(slot_t *s, kerr_t res)
 {
-    slot_t *s = w->ctx;
-    if (w->result != KERR_OK && w->result != KERR_TOO_BIG) {
-        reply_err(s, kerr_str(w->result));
+    if (res != KERR_OK && res != KERR_TOO_BIG) {
+        reply_err(s, kerr_str(res));
         return;
     }
     static char text[KVD_MAX_MSG];
@@ -145,18 +125,33 @@ static void scan_done(kwork_t *w)
     reply(s, "OK", text, len);
 }
 
-static void kv_read(slot_t *s, kop_t op, kwork_fn done)
+/* The read request for the slot's GET or SCAN. */
+static kwork_t *kv_read(slot_t *s)
 {
-    kv_req_init(&s->kq, op, &d.kv, done, s);
+    kop_t op = s->cmd.op == KVD_GET ? KOP_KV_GET : KOP_KV_SCAN;
+    kv_req_init(&s->kq, op, &d.kv, NULL, NULL);
     s->kq.key = s->cmd.key;
     s->kq.klen = s->cmd.klen;
     s->kq.buf = op == KOP_KV_GET ? s->val + 1 : s->val;
     s->kq.cap = op == KOP_KV_GET ? sizeof s->val - 1 : sizeof s->val;
     s->kq.count = s->cmd.count;
-    s->kq.work.deadline = ktime_now() + 10 * KTIME_S;
-    kerr_t err = ksubmit(&s->kq.work);
-    if (err)
-        reply_err(s, kerr_str(err));
+    return &s->kq.work;
+}
+
+/* The reply to a put or delete once its commit ended with (res). */
+static void write_reply(slot_t *s, kerr_t res)
+{
+    if (res != KERR_OK) {
+        kvd_seen_forget(s->seen);
+        s->seen = NULL;
+        reply_err(s, "commit failed");
+    } else if (s->wres == KERR_OK) {
+        reply(s, "OK", NULL, 0);
+    } else if (s->wres == KERR_NOT_FOUND) {
+        reply(s, "NOTFOUND", NULL, 0);
+    } else {
+        reply_err(s, kerr_str(s->wres));
+    }
 }
 
 static void commit_done(kwork_t *w)
@@ -167,24 +162,18 @@ static void commit_done(kwork_t *w)
     d.commits++;
     for (slot_t *s = d.batch.head, *n; s; s = n) {
         n = s->next;
-        if (res != KERR_OK) {
-            kvd_seen_forget(s->seen);
-            s->seen = NULL;
-            reply_err(s, "commit failed");
-        } else if (s->wres == KERR_OK) {
-            reply(s, "OK", NULL, 0);
-        } else if (s->wres == KERR_NOT_FOUND) {
-            reply(s, "NOTFOUND", NULL, 0);
-        } else {
-            reply_err(s, kerr_str(s->wres));
-        }
+        ksm_resume(&s->sm, res);     /* each writer replies itself */
     }
     d.batch.head = d.batch.tail = NULL;
     slot_t *s = d.deferred.head;
     d.deferred.head = d.deferred.tail = NULL;
     for (slot_t *n; s; s = n) {
         n = s->next;
-        apply(s);
+        kerr_t err = apply(s);
+        if (err) {                   /* no transaction: answer now */
+            s->wres = err;
+            ksm_resume(&s->sm, KERR_OK);
+        }
     }
 }
 
@@ -209,19 +198,19 @@ static void write_done(kwork_t *w)
     maybe_commit();
 }
 
-/* Put or delete inside the open write txn (opening it if needed). */
-static void apply(slot_t *s)
+/* Put or delete inside the open write txn (opening it if needed), or
+ * queued for the next one while a commit runs. KERR_OK: the slot waits
+ * (KSM_WAIT) for its commit; else the transaction could not begin. */
+static kerr_t apply(slot_t *s)
 {
     if (d.committing) {
         push(&d.deferred, s);
-        return;
+        return KERR_OK;
     }
     if (!d.txn_open) {
         kerr_t err = kv_begin(&d.kv, &d.txn, 1);
-        if (err) {
-            reply_err(s, kerr_str(err));
-            return;
-        }
+        if (err)
+            return err;
         d.txn_open = 1;
     }
     int put = s->cmd.op == KVD_PUT;
@@ -238,51 +227,74 @@ static void apply(slot_t *s)
         s->kq.work.result = KERR_INVALID;
         write_done(&s->kq.work);
     }
+    return KERR_OK;
 }
 
-static void serve(slot_t *s, uint32_t len)
+/* Parse the datagram and check the id among recent ones. Returns 1 if
+ * the request must run, 0 if it is answered already (s->outlen set from
+ * the cache) and -1 if a copy of it is running (no answer from here). */
+static int admit(slot_t *s, uint32_t len)
 {
     const char *cached;
     uint32_t clen;
     kvd_parse(s->in, len, &s->cmd);
     s->seen = NULL;
-    if (s->cmd.id) {
-        int st =
-            kvd_seen_lookup(s->cmd.id, s->cmd.idlen, &s->seen, &cached, &clen);
-        if (st == KVD_SEEN_DONE) {
-            memcpy(s->out, cached, clen);
-            send(s, clen);
-            return;
-        }
-        if (st == KVD_SEEN_PENDING) {
-            arm(s); /* the first copy is being served; it will answer */
-            return;
-        }
+    if (!s->cmd.id)
+        return 1;
+    int st = kvd_seen_lookup(s->cmd.id, s->cmd.idlen, &s->seen, &cached, &clen);
+    if (st == KVD_SEEN_DONE) {
+        memcpy(s->out, cached, clen);
+        s->outlen = clen;
+        return 0;
     }
-    switch (s->cmd.op) {
-    case KVD_GET: kv_read(s, KOP_KV_GET, get_done); break;
-    case KVD_SCAN: kv_read(s, KOP_KV_SCAN, scan_done); break;
-    case KVD_PUT:
-    case KVD_DEL: apply(s); break;
-    default: reply_err(s, s->cmd.err); break;
-    }
+    return st == KVD_SEEN_PENDING ? -1 : 1;
 }
 
-static void rx_done(kwork_t *w)
+/* One slot: receive, serve, reply, forever. */
+static void slot_run(ksm_t *m)
 {
-    slot_t *s = w->ctx;
-    if (w->result == KERR_TOO_BIG) {
-        s->cmd = (kvd_cmd_t){0};
-        s->seen = NULL;
-        reply_err(s, "datagram too long");
-        return;
+    slot_t *s = KCONTAINER_OF(m, slot_t, sm);
+    KSM_BEGIN(m);
+    for (;;) {
+        KSM_AWAIT(m, &s->rx.work);
+        if (m->refused) {
+            printk(KLOG_ERR, "kvd: cannot arm receive: %s", kerr_str(m->err));
+            KSM_EXIT(m, m->err);
+        }
+        if (m->err == KERR_CANCELLED)
+            KSM_EXIT(m, m->err);
+        if (m->err == KERR_TOO_BIG) {
+            s->cmd = (kvd_cmd_t){0};
+            s->seen = NULL;
+            reply_err(s, "datagram too long");
+        } else if (m->err || admit(s, s->rx.done) < 0) {
+            continue;   /* a receive error, or the first copy will answer */
+        } else if (s->outlen == 0 && (s->cmd.op == KVD_GET || s->cmd.op == KVD_SCAN)) {
+            KSM_AWAIT_UNTIL(m, kv_read(s), ktime_now() + 10 * KTIME_S);
+            if (m->refused)
+                reply_err(s, kerr_str(m->err));
+            else if (s->cmd.op == KVD_GET)
+                get_reply(s, m->err);
+            else
+                scan_reply(s, m->err);
+        } else if (s->outlen == 0 && (s->cmd.op == KVD_PUT || s->cmd.op == KVD_DEL)) {
+            m->err = apply(s);  /* s->wres: the put's result, later */
+            if (m->err == KERR_OK) {
+                KSM_WAIT(m);    /* commit_done (or a failed begin) wakes us */
+            } else {
+                s->wres = m->err;
+                m->err = KERR_OK;
+            }
+            write_reply(s, m->err);
+        } else if (s->outlen == 0) {
+            reply_err(s, s->cmd.err);
+        }
+        s->tx.len = s->outlen;
+        s->tx.peer = s->rx.peer;
+        s->outlen = 0;
+        KSM_AWAIT(m, &s->tx.work); /* whatever the result: receive again */
     }
-    if (w->result != KERR_OK) {
-        if (w->result != KERR_CANCELLED)
-            arm(s);
-        return;
-    }
-    serve(s, s->rx.done);
+    KSM_END(m);
 }
 
 static void start_server(void)
@@ -297,9 +309,9 @@ static void start_server(void)
     for (int i = 0; i < KVD_SLOTS; i++) {
         slot_t *s = &slots[i];
         net_udp_req_init(&s->rx, KOP_UDP_RECV, &d.sock, s->in, sizeof s->in,
-                         rx_done, s);
-        net_udp_req_init(&s->tx, KOP_UDP_SEND, &d.sock, s->out, 0, tx_done, s);
-        arm(s);
+                         NULL, NULL);
+        net_udp_req_init(&s->tx, KOP_UDP_SEND, &d.sock, s->out, 0, NULL, NULL);
+        ksm_start(&s->sm, slot_run, NULL);
     }
     kv_stats_t st;
     kv_stats(&d.kv, &st);

@@ -6,6 +6,7 @@
 #include "kernel/csprng.h"
 #include "kernel/kargs.h"
 #include "kernel/kblk_check.h"
+#include "kernel/kalloc_heap.h"
 #include "kernel/kinit.h"
 #include "kernel/kboot.h"
 #include "kernel/kloop.h"
@@ -248,6 +249,7 @@ static void boot(const char *cmdline, bool keep_disk)
     kloop_reset();
     kboot_reset();
     kmem_reset();
+    kalloc_global_reset();
     kmem_add((uintptr_t)arena, sizeof arena);
     npend = 0;
     memset(devs, 0, sizeof devs);

@@ -13,10 +13,16 @@
  *              The host then checks the image file (pattern below) and that
  *              the cancelled write never reached it.
  *   net        MAC, link and MTU from the device
+ *   alloc      the allocator through all of memory: blocks of mixed sizes
+ *              until nothing is left, each filled with a pattern of its
+ *              address and checked, freed in two interleaved passes; then
+ *              the heap must be back where it started with every free
+ *              run merged (one allocation of the largest run succeeds)
  *
  * Disk pattern: byte at absolute offset o is (o/512 * 7 + o%512 * 13 + 5)
  * & 0xff for sectors BLK_FIRST .. BLK_FIRST + BLK_REQS*4 - 1. */
 #include "lib/kstring.h"
+#include "mote/kalloc.h"
 #include "mote/mote.h"
 
 #define BLK_FIRST 8
@@ -212,6 +218,105 @@ static void blk_start(void)
         kpanic("devcheck: cancel submit");
 }
 
+/* --- alloc -------------------------------------------------------------- */
+
+/* Blocks are chained through their first word (the test needs no memory
+ * of its own); one word in every page of a block, and its last word, hold
+ * address ^ ALLOC_KEY. Not every word: x64 under KVM takes ~15 us per
+ * store here, so a full fill of 128 MiB would take minutes (the host model
+ * test, tests/unit/kalloc_test.c, checks every byte). */
+#define ALLOC_STRIDE (KALLOC_PAGE / sizeof(uintptr_t))
+#define ALLOC_KEY ((uintptr_t)0x5a17c3e9u)
+static const size_t alloc_sizes[] = { 1 << 20, 70000, 5000, 1000, 100, 16 };
+
+static void alloc_fill(uintptr_t *b, size_t n)
+{
+    size_t last = n / sizeof *b - 1;
+    for (size_t i = 1; i < last; i += ALLOC_STRIDE)
+        b[i] = (uintptr_t)&b[i] ^ ALLOC_KEY;
+    b[last] = (uintptr_t)&b[last] ^ ALLOC_KEY;
+}
+
+static int alloc_intact(const uintptr_t *b, size_t n)
+{
+    size_t last = n / sizeof *b - 1;
+    for (size_t i = 1; i < last; i += ALLOC_STRIDE)
+        if (b[i] != ((uintptr_t)&b[i] ^ ALLOC_KEY))
+            return 0;
+    return b[last] == ((uintptr_t)&b[last] ^ ALLOC_KEY);
+}
+
+/* Allocate until even the smallest size fails; returns the chain, with
+ * the count and bytes in (*count, *bytes). */
+static uintptr_t *alloc_all(size_t *count, size_t *bytes)
+{
+    uintptr_t *head = NULL;
+    unsigned k = 0, big = 0;
+    for (;;) {
+        size_t n = alloc_sizes[k];
+        uintptr_t *b = kmalloc(n);
+        if (!b) {
+            if (++k == sizeof alloc_sizes / sizeof *alloc_sizes)
+                return head;
+            continue;
+        }
+        alloc_fill(b, kmalloc_usable(b));
+        b[0] = (uintptr_t)head;
+        head = b;
+        (*count)++;
+        *bytes += n;
+        if (k == 0 && ++big % 4 == 0) /* mix: some small ones between big */
+            for (unsigned i = 1; i < 6; i++)
+                if ((b = kmalloc(alloc_sizes[i]))) {
+                    alloc_fill(b, kmalloc_usable(b));
+                    b[0] = (uintptr_t)head;
+                    head = b;
+                    (*count)++;
+                    *bytes += alloc_sizes[i];
+                }
+    }
+}
+
+static void alloc_check(void)
+{
+    kalloc_stats_t s0, s;
+    kalloc_trim();
+    kalloc_stats(&s0);
+    size_t count = 0, bytes = 0, bad = 0, freed = 0;
+    uintptr_t *head = alloc_all(&count, &bytes);
+    kalloc_stats(&s);
+    int exhausted = s.free == 0; /* 16 bytes failed: not one page left */
+    /* Two passes: every other block, then the rest, so that freed runs
+     * have to merge with neighbours freed earlier. */
+    for (int pass = 0; pass < 2; pass++) {
+        uintptr_t **link = &head;
+        for (size_t i = 0; *link; i++) {
+            uintptr_t *b = *link;
+            if (pass == 0 && i % 2) {
+                link = (uintptr_t **)&b[0];
+                continue;
+            }
+            bad += !alloc_intact(b, kmalloc_usable(b));
+            *link = (uintptr_t *)b[0];
+            kfree(b);
+            freed++;
+        }
+    }
+    kalloc_trim();
+    kalloc_stats(&s);
+    /* The largest run, less room for debug mode's header and canaries
+     * (boot argument kalloc_debug=1). */
+    void *all = kmalloc((size_t)s.largest_free - KALLOC_PAGE);
+    printk(KLOG_INFO, "devcheck: alloc %zu blocks, %zu KiB of %llu KiB; largest run after %llu KiB",
+           count, bytes >> 10, (unsigned long long)(s0.total >> 10),
+           (unsigned long long)(s.largest_free >> 10));
+    report("alloc", count > 100 && exhausted && bad == 0 && freed == count &&
+                        s.held == s0.held && s.free == s0.free && all != NULL,
+           bad ? "a block's pattern changed" : !exhausted ? "memory left after exhaustion"
+           : "the heap did not come back as it was");
+    kfree(all);
+}
+
 /* --- net ---------------------------------------------------------------- */
 
 static void net_check(void)
@@ -222,6 +327,7 @@ static void net_check(void)
     report("net-info", err == KERR_OK && memcmp(ni.mac, qemu_mac, 6) == 0 &&
                            ni.link_up && ni.mtu == 1500,
            err ? kerr_str(err) : "unexpected MAC, link or MTU");
+    alloc_check();
     printk(KLOG_INFO, "devcheck: done %u failed", failed);
     kshutdown(failed ? 1 : 0);
 }
