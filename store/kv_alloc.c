@@ -5,8 +5,19 @@
  *   held    freed by a commit, but a snapshot older than that commit may
  *           still read it
  *   txn     allocated by the open write transaction
- * A page is allocatable iff it is in none of them; allocation takes the
- * lowest such page, so a store under steady load stays compact.
+ * A page is allocatable iff it is in none of them.
+ *
+ * Placement. A commit writes its pages sorted by number, one block request
+ * per run of contiguous pages (kv_io.c), so a txn's pages should be
+ * contiguous: allocation continues the run it is in (the page after the
+ * last one it handed out) while that page is free, and otherwise starts
+ * a new run at the lowest free stretch of KV_RUN pages (one full write
+ * request); only if there is none does it take the lowest free page.
+ * Every txn starts with a new run, so the lowest free stretch is used
+ * first and the store does not creep towards the end of the device. A
+ * commit frees the old copies of the pages it replaced, and those came
+ * from the runs of earlier commits, so freed space comes back as runs and
+ * a store under steady load stays compact (kv_steady_updates_do_not_grow).
  *
  * The reuse rule. A committed page the write txn stops using is not free
  * yet: the last commit (and snapshots) still reach it. It goes into the
@@ -52,8 +63,48 @@ void kv_alloc_init(kv_store_t *kv)
         kv_bm_set(p->bm_commit, pg);
     kv_bm_set(p->bm_commit, 0);
     kv_bm_set(p->bm_commit, 1);
-    p->hint = 2;
+    p->hint = p->cursor = 2;
     p->ring_head = p->ring_len = p->ring_txn_start = 0;
+}
+
+static uint64_t busy_word(const kv_priv_t *p, uint32_t w)
+{
+    return p->bm_commit[w] | p->bm_held[w] | p->bm_txn[w];
+}
+
+static bool page_free(const kv_store_t *kv, uint32_t pg)
+{
+    const kv_priv_t *p = kv_p(kv);
+    return pg < kv->npages && !((busy_word(p, pg >> 6) >> (pg & 63)) & 1);
+}
+
+/* Start of the lowest stretch of (len) allocatable pages at or after
+ * word (w0), or KV_NONE. */
+static uint32_t find_run(const kv_priv_t *p, uint32_t w0, uint32_t len)
+{
+    uint32_t run = 0, start = 0;
+    for (uint32_t w = w0; w < p->bm_words; w++) {
+        uint64_t busy = busy_word(p, w);
+        if (busy == ~0ull) {
+            run = 0;
+            continue;
+        }
+        if (busy == 0 && run + 64 < len) {
+            start = run ? start : w * 64;
+            run += 64;
+            continue;
+        }
+        for (uint32_t b = 0; b < 64; b++) {
+            if ((busy >> b) & 1) {
+                run = 0;
+            } else {
+                start = run ? start : w * 64 + b;
+                if (++run >= len)
+                    return start;
+            }
+        }
+    }
+    return KV_NONE;
 }
 
 /* Lowest allocatable page at or after word (w0), or KV_NONE. */
@@ -81,17 +132,21 @@ int kv_alloc_avail(kv_store_t *kv, uint32_t need)
 uint32_t kv_alloc(kv_store_t *kv)
 {
     kv_priv_t *p = kv_p(kv);
-    uint32_t pg = find_free(p, p->hint >> 6);
-    if (pg == KV_NONE)
-        return KV_NONE;
+    uint32_t pg = p->cursor;
+    if (!page_free(kv, pg)) {
+        pg = find_run(p, p->hint >> 6, KV_RUN);
+        if (pg == KV_NONE) {
+            pg = find_free(p, p->hint >> 6);
+            if (pg == KV_NONE)
+                return KV_NONE;
+            p->hint = pg + 1; /* it was the lowest free page */
+        }
+    }
     kv_bm_set(p->bm_txn, pg);
-    p->hint = pg + 1;
+    p->cursor = pg + 1;
     if (pg + 1 > p->high_water)
         p->high_water = pg + 1;
-    /* A cached copy of the page's old life is stale now. */
-    uint32_t f = kv_cache_find(kv, pg);
-    if (f != KV_NONE)
-        kv_frame_drop(kv, f);
+    kv_cache_forget(kv, pg); /* normally done at release; be sure */
     return pg;
 }
 
@@ -100,9 +155,7 @@ void kv_free(kv_store_t *kv, uint32_t pgno)
     kv_priv_t *p = kv_p(kv);
     if (kv_bm_test(p->bm_txn, pgno)) {
         bm_clr(p->bm_txn, pgno);
-        uint32_t f = kv_cache_find(kv, pgno);
-        if (f != KV_NONE)
-            kv_frame_drop(kv, f);
+        kv_cache_forget(kv, pgno);
         if (pgno < p->hint)
             p->hint = pgno;
         return;
@@ -124,6 +177,7 @@ void kv_alloc_commit(kv_store_t *kv)
     for (uint32_t w = 0; w < p->bm_words; w++)
         p->bm_commit[w] |= p->bm_txn[w];
     memset(p->bm_txn, 0, (size_t)p->bm_words * 8);
+    p->cursor = 0; /* never free: the next txn starts a new run */
     for (uint32_t i = p->ring_txn_start; i < p->ring_len; i++) {
         uint32_t pg = p->ring[(p->ring_head + i) % kv->pending_max].pgno;
         bm_clr(p->bm_commit, pg);
@@ -139,6 +193,7 @@ void kv_alloc_abort(kv_store_t *kv)
     memset(p->bm_txn, 0, (size_t)p->bm_words * 8);
     p->ring_len = p->ring_txn_start;
     p->hint = 2;
+    p->cursor = 0;
 }
 
 /* Free the held pages no open snapshot can reach: those freed by commits
@@ -155,6 +210,7 @@ void kv_alloc_release(kv_store_t *kv)
         if (e->txid > oldest)
             break;
         bm_clr(p->bm_held, e->pgno);
+        kv_cache_forget(kv, e->pgno); /* dead: give the frame back */
         if (e->pgno < p->hint)
             p->hint = e->pgno;
         p->ring_head = (p->ring_head + 1) % kv->pending_max;

@@ -128,6 +128,13 @@ void kv_frame_drop(kv_store_t *kv, uint32_t f)
     set_state(kv, f, KV_F_FREE);
 }
 
+void kv_cache_forget(kv_store_t *kv, uint32_t pgno)
+{
+    uint32_t f = kv_cache_find(kv, pgno);
+    if (f != KV_NONE)
+        kv_frame_drop(kv, f);
+}
+
 /* Evict clean, unpinned frames from the LRU end until (need) are free. */
 static void evict(kv_store_t *kv, uint32_t need)
 {

@@ -25,10 +25,11 @@
 #define KV_WAIT       (-1) /* step result: I/O submitted, call again */
 #define KV_MAX_HEIGHT 24
 #define KV_WR_SLOTS   32 /* write requests in flight at once */
-#define KV_BATCH      (KV_WR_SLOTS * KBLK_MAX_SEGS) /* pages per write batch */
+#define KV_BATCH      (KV_WR_SLOTS * KBLK_MAX_SEGS) /* pages in flight */
 #define KV_NONE       UINT32_MAX
 #define KV_MEMO       64
 #define KV_PIN_MAX    12 /* frames one step holds on to at most */
+#define KV_RUN        KBLK_MAX_SEGS /* pages a new allocation run wants */
 
 enum { KV_ST_CLOSED = 0, KV_ST_OPENING, KV_ST_READY, KV_ST_FAILED };
 
@@ -79,6 +80,7 @@ typedef struct kv_priv {
     uint64_t *bm_held;   /* freed, but an open snapshot may read them */
     uint64_t *bm_txn;    /* allocated by the write txn */
     uint32_t bm_words, hint, high_water;
+    uint32_t cursor; /* next page of the current allocation run */
     kv_pend_t *ring;
     uint32_t ring_head, ring_len,
         ring_txn_start; /* ring_len counts from head */
@@ -100,6 +102,8 @@ typedef struct kv_priv {
     kblk_req_t wr[KV_WR_SLOTS], fl;
     kseg_t wr_seg[KV_WR_SLOTS][KBLK_MAX_SEGS];
     uint32_t wr_frames[KV_BATCH];
+    uint32_t *wq, wq_pos, wq_n; /* write queue: frames sorted by page */
+    uint32_t wr_slots;          /* slots in use: kv_config_t.write_slots */
     uint32_t io_pending;
     kerr_t io_err;
     uint8_t txn_dirty;
@@ -130,6 +134,8 @@ int kv_fetch(kv_store_t *kv, uint32_t pgno, uint8_t type, uint64_t txid,
 int kv_reserve(kv_store_t *kv, uint32_t need);
 uint32_t kv_frame_new(kv_store_t *kv, uint32_t pgno); /* reserved; DIRTY */
 void kv_frame_drop(kv_store_t *kv, uint32_t f);
+/* Page (pgno) is free (or about to be reused): drop its cached copy. */
+void kv_cache_forget(kv_store_t *kv, uint32_t pgno);
 void kv_frame_dirty(kv_store_t *kv, uint32_t f);
 void kv_frame_clean(kv_store_t *kv, uint32_t f);
 void kv_frame_writing(kv_store_t *kv, uint32_t f);
@@ -151,7 +157,7 @@ uint32_t kv_alloc_used(const kv_store_t *kv);
 
 /* kv_io.c */
 void kv_io_read(kv_store_t *kv, uint32_t pgno, uint8_t *buf, uint32_t frame);
-uint32_t kv_io_write(kv_store_t *kv, const uint32_t *frames, uint32_t n);
+void kv_io_write(kv_store_t *kv, uint32_t *frames, uint32_t n);
 void kv_sort_frames(kv_store_t *kv, uint32_t *f, uint32_t n);
 void kv_io_write_buf(kv_store_t *kv, uint32_t pgno, uint8_t *buf, uint32_t len);
 void kv_io_flush(kv_store_t *kv);

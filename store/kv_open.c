@@ -138,6 +138,9 @@ static int setup(kv_store_t *kv, const kv_config_t *cfg)
     kv->pending_max = pending_of(cfg);
     kv->sector_shift = (uint32_t)__builtin_ctz(KV_PG / ss);
     carve(kv, cfg, mem, np);
+    kv_p(kv)->wr_slots = cfg->write_slots && cfg->write_slots < KV_WR_SLOTS
+                             ? cfg->write_slots
+                             : KV_WR_SLOTS;
     kv_cache_init(kv);
     kv_alloc_init(kv);
     kv->state = KV_ST_OPENING;
