@@ -78,31 +78,30 @@ static bool page_free(const kv_store_t *kv, uint32_t pg)
     return pg < kv->npages && !((busy_word(p, pg >> 6) >> (pg & 63)) & 1);
 }
 
-/* Start of the lowest stretch of (len) allocatable pages at or after
- * word (w0), or KV_NONE. */
+/* Start of the lowest stretch of (len) (1..64) allocatable pages at or
+ * after word (w0), or KV_NONE. A few operations per bitmap word: the run
+ * carried over from the words below, then runs inside the word (shift
+ * and: bit i of x is set iff pages i..i+len-1 of the word are all free). */
 static uint32_t find_run(const kv_priv_t *p, uint32_t w0, uint32_t len)
 {
-    uint32_t run = 0, start = 0;
+    uint32_t run = 0; /* free pages at the top of the words below */
     for (uint32_t w = w0; w < p->bm_words; w++) {
-        uint64_t busy = busy_word(p, w);
+        uint64_t busy = busy_word(p, w), x = ~busy;
         if (busy == ~0ull) {
             run = 0;
             continue;
         }
-        if (busy == 0 && run + 64 < len) {
-            start = run ? start : w * 64;
-            run += 64;
-            continue;
+        uint32_t low = busy ? (uint32_t)__builtin_ctzll(busy) : 64;
+        if (run + low >= len)
+            return w * 64 - run;
+        for (uint32_t have = 1; have < len;) {
+            uint32_t sh = have < len - have ? have : len - have;
+            x &= x >> sh;
+            have += sh;
         }
-        for (uint32_t b = 0; b < 64; b++) {
-            if ((busy >> b) & 1) {
-                run = 0;
-            } else {
-                start = run ? start : w * 64 + b;
-                if (++run >= len)
-                    return start;
-            }
-        }
+        if (x)
+            return w * 64 + (uint32_t)__builtin_ctzll(x);
+        run = (uint32_t)__builtin_clzll(busy); /* busy != 0 here */
     }
     return KV_NONE;
 }
@@ -135,6 +134,12 @@ uint32_t kv_alloc(kv_store_t *kv)
     uint32_t pg = p->cursor;
     if (!page_free(kv, pg)) {
         pg = find_run(p, p->hint >> 6, KV_RUN);
+        if (pg == KV_NONE || pg >= p->high_water) {
+            /* Growing the store: a shorter stretch inside it first. */
+            uint32_t q = find_run(p, p->hint >> 6, KV_RUN_MIN);
+            if (q < p->high_water)
+                pg = q;
+        }
         if (pg == KV_NONE) {
             pg = find_free(p, p->hint >> 6);
             if (pg == KV_NONE)

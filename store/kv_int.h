@@ -30,6 +30,8 @@
 #define KV_MEMO       64
 #define KV_PIN_MAX    12 /* frames one step holds on to at most */
 #define KV_RUN        KBLK_MAX_SEGS /* pages a new allocation run wants */
+#define KV_RUN_MIN    4 /* ... or this many, before the store grows */
+_Static_assert(KV_RUN <= 64, "find_run looks for runs within 64 bits");
 
 enum { KV_ST_CLOSED = 0, KV_ST_OPENING, KV_ST_READY, KV_ST_FAILED };
 
