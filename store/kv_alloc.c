@@ -11,13 +11,14 @@
  * per run of contiguous pages (kv_io.c), so a txn's pages should be
  * contiguous: allocation continues the run it is in (the page after the
  * last one it handed out) while that page is free, and otherwise starts
- * a new run at the lowest free stretch of KV_RUN pages (one full write
- * request); only if there is none does it take the lowest free page.
- * Every txn starts with a new run, so the lowest free stretch is used
- * first and the store does not creep towards the end of the device. A
- * commit frees the old copies of the pages it replaced, and those came
- * from the runs of earlier commits, so freed space comes back as runs and
- * a store under steady load stays compact (kv_steady_updates_do_not_grow).
+ * a new run: at the lowest free stretch of KV_RUN pages (one full write
+ * request) below the high-water mark, else of KV_RUN_MIN pages below it,
+ * else past it (the store grows) if the pages below it are at least half
+ * in use, else at the lowest free page. Every txn starts a new run, so
+ * the lowest stretches are used first. A commit frees the old copies of
+ * the pages it replaced, which came from the runs of earlier commits, so
+ * freed space comes back as runs; and the store never takes more than
+ * about twice the pages its tree needs (kv_steady_updates_do_not_grow).
  *
  * The reuse rule. A committed page the write txn stops using is not free
  * yet: the last commit (and snapshots) still reach it. It goes into the
@@ -128,25 +129,42 @@ int kv_alloc_avail(kv_store_t *kv, uint32_t need)
     return have >= need ? KERR_OK : KERR_NOMEM;
 }
 
+/* May the store grow past its high-water mark for a run? Only while the
+ * pages below it are at least half in use: contiguity may cost at most
+ * about as much space again as the tree needs, never the whole device. */
+static bool may_grow(const kv_priv_t *p)
+{
+    uint32_t used = 0, words = (p->high_water + 63) / 64;
+    for (uint32_t w = 0; w < words && w < p->bm_words; w++)
+        used += (uint32_t)__builtin_popcountll(busy_word(p, w));
+    return p->high_water < 2 * used + 4 * KV_RUN;
+}
+
+/* The first page of a new run (see Placement above). */
+static uint32_t new_run(kv_priv_t *p)
+{
+    uint32_t w0 = p->hint >> 6, pg = find_run(p, w0, KV_RUN);
+    if (pg != KV_NONE && pg < p->high_water)
+        return pg;
+    uint32_t q = find_run(p, w0, KV_RUN_MIN); /* shorter, inside the store */
+    if (q < p->high_water)
+        return q;
+    if (pg != KV_NONE && may_grow(p))
+        return pg;
+    pg = find_free(p, w0);
+    if (pg != KV_NONE)
+        p->hint = pg + 1; /* it was the lowest free page */
+    return pg;
+}
+
 uint32_t kv_alloc(kv_store_t *kv)
 {
     kv_priv_t *p = kv_p(kv);
     uint32_t pg = p->cursor;
-    if (!page_free(kv, pg)) {
-        pg = find_run(p, p->hint >> 6, KV_RUN);
-        if (pg == KV_NONE || pg >= p->high_water) {
-            /* Growing the store: a shorter stretch inside it first. */
-            uint32_t q = find_run(p, p->hint >> 6, KV_RUN_MIN);
-            if (q < p->high_water)
-                pg = q;
-        }
-        if (pg == KV_NONE) {
-            pg = find_free(p, p->hint >> 6);
-            if (pg == KV_NONE)
-                return KV_NONE;
-            p->hint = pg + 1; /* it was the lowest free page */
-        }
-    }
+    if (!page_free(kv, pg) || (pg >= p->high_water && !may_grow(p)))
+        pg = new_run(p);
+    if (pg == KV_NONE)
+        return KV_NONE;
     kv_bm_set(p->bm_txn, pg);
     p->cursor = pg + 1;
     if (pg + 1 > p->high_water)

@@ -28,7 +28,8 @@
 #define KV_BATCH      (KV_WR_SLOTS * KBLK_MAX_SEGS) /* pages in flight */
 #define KV_NONE       UINT32_MAX
 #define KV_MEMO       64
-#define KV_PIN_MAX    12 /* frames one step holds on to at most */
+#define KV_PIN_MAX    (2 * KV_MAX_HEIGHT + 4) /* frames one step holds at most:
+                                                * a path, its merge partners */
 #define KV_RUN        KBLK_MAX_SEGS /* pages a new allocation run wants */
 #define KV_RUN_MIN    4 /* ... or this many, before the store grows */
 _Static_assert(KV_RUN <= 64, "find_run looks for runs within 64 bits");
@@ -96,7 +97,10 @@ typedef struct kv_priv {
     /* Path of the last descent: level 0 is the root. */
     uint32_t p_pg[KV_MAX_HEIGHT], p_fr[KV_MAX_HEIGHT], p_idx[KV_MAX_HEIGHT];
     int p_exact;
-    uint32_t sib_fr, sib_idx; /* delete: the leaf's merge partner */
+    /* Delete: per level, the neighbour to merge with (KV_NONE: none) and
+     * its slot in the parent; m_top: the highest such level (kv_merge.c) */
+    uint32_t m_fr[KV_MAX_HEIGHT], m_idx[KV_MAX_HEIGHT], m_top;
+    uint8_t mergecell[KV_CELL_MAX];
     /* I/O */
     kblk_req_t ld;
     kseg_t ld_seg;
@@ -172,7 +176,17 @@ int kv_next_leaf(kv_store_t *kv, const kv_txn_t *t);
 int kv_tree_prepare(kv_store_t *kv, kv_txn_t *t, uint32_t extra);
 void kv_tree_put(kv_store_t *kv, kv_txn_t *t, const kv_cell_t *cell);
 void kv_tree_del(kv_store_t *kv, kv_txn_t *t);
+uint32_t kv_cow_target(kv_store_t *kv, kv_txn_t *t, uint32_t L,
+                       uint32_t *pgno);
+void kv_place(kv_store_t *kv, kv_txn_t *t, uint32_t f, uint32_t pgno,
+              const uint8_t *scratch);
+uint32_t kv_parent_cells_at(kv_store_t *kv, kv_txn_t *t, uint32_t L,
+                            uint32_t pidx, uint32_t out0, uint32_t out1,
+                            kv_cell_t *nc);
+
+/* kv_merge.c */
 int kv_tree_merge_prepare(kv_store_t *kv, const kv_txn_t *t);
+uint32_t kv_merge_level(kv_store_t *kv, kv_txn_t *t, uint32_t L, kv_cell_t *nc);
 void kv_free_value(kv_store_t *kv, const uint8_t *cell);
 
 /* kv_ops.c, kv_commit.c, kv_open.c: one step of each request kind. */

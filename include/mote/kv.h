@@ -95,6 +95,7 @@ typedef struct kv_stats {
     uint64_t write_reqs; /* block write requests (a run of pages is one) */
     uint64_t write_chained; /* of those, issued by a completed write: the
                              * commit kept every write slot busy */
+    uint64_t merges;        /* nodes merged with a neighbour on delete */
 } kv_stats_t;
 
 struct kv_txn {
