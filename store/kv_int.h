@@ -49,16 +49,22 @@ enum { /* frame states */
  * of kv_priv_t, so a lookup stays within a few small arrays. */
 typedef struct kv_frame {
     uint8_t state;
-    uint8_t pin; /* not evictable (pages a change is about to use) */
-    uint16_t pad;
-    uint32_t hnext;      /* hash chain */
+    uint8_t pad[3];
     uint32_t prev, next; /* list links: free, clean (LRU) or dirty */
 } kv_frame_t;
+
+/* The cache's hash: open addressing, linear probing, at most half full;
+ * an entry holds the page number itself, so a lookup reads one line. */
+typedef struct kv_hent {
+    uint32_t pgno; /* KV_NONE: empty */
+    uint32_t frame;
+} kv_hent_t;
 
 enum {                    /* fbits */
        KV_FB_CORRUPT = 1, /* failed its checksum or structure check on load */
        KV_FB_IOERR = 2,   /* its read failed */
        KV_FB_REF = 4,     /* hit since it last reached the LRU end */
+       KV_FB_PIN = 8,     /* not evictable (pages a step is using) */
 };
 
 typedef struct kv_list {
@@ -76,7 +82,8 @@ typedef struct kv_priv {
     uint32_t *fpg;  /* frame -> page number, KV_NONE if free */
     uint8_t *fbits; /* frame -> KV_FB_* */
     uint8_t *data;  /* cache_pages x 4096, then scratch pages */
-    uint32_t *hash, hmask;
+    kv_hent_t *hash;
+    uint32_t hmask;
     uint32_t memo[KV_MEMO]; /* pgno & 63 -> frame, a hint (kv_fetch) */
     kv_list_t lfree, lclean, ldirty;
     uint64_t *bm_commit; /* pages reachable from the last commit */

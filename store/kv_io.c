@@ -194,7 +194,7 @@ int kv_spill(kv_store_t *kv)
     kv_priv_t *p = kv_p(kv);
     uint32_t n = 0;
     for (uint32_t f = p->ldirty.head; f != KV_NONE; f = p->fr[f].next)
-        if (!p->fr[f].pin)
+        if (!(p->fbits[f] & KV_FB_PIN))
             p->sortbuf[n++] = f;
     if (n == 0)
         return KERR_NOMEM;

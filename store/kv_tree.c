@@ -196,17 +196,32 @@ void kv_tree_put(kv_store_t *kv, kv_txn_t *t, const kv_cell_t *cell)
     uint32_t idx = p->p_idx[L], ndel = (uint32_t)p->p_exact;
     for (;; L--) {
         int leaf = L + 1 == t->height;
-        kv_build_splice(&p->build, kv_fdata(kv, p->p_fr[L]), leaf, idx, ndel,
-                        nc, nnew);
+        uint32_t fl = p->p_fr[L];
+        uint8_t *pg = kv_fdata(kv, fl);
+        if (kv_pg_txid(pg) == t->txid &&
+            kv_node_edit(pg, leaf, idx, ndel, nc, nnew)) {
+            /* The txn's own page took the change where it is: no rebuild,
+             * and the parent still points right. */
+            kv_frame_dirty(kv, fl);
+            p->st.inplace++;
+            return;
+        }
+        kv_build_splice(&p->build, pg, leaf, idx, ndel, nc, nnew);
         uint32_t n = p->build.n, m = kv_build_split(&p->build);
-        kv_build_write(p->scratch[0], &p->build, 0, m ? m : n, leaf);
         if (m) {
             save_sep(p, m, leaf);
             kv_build_write(p->scratch[1], &p->build, m, n, leaf);
         }
         uint32_t out0, out1 = KV_NONE;
         uint32_t f0 = kv_cow_target(kv, t, L, &out0);
-        kv_place(kv, t, f0, out0, p->scratch[0]);
+        if (f0 != fl) { /* a fresh copy: build it where it goes */
+            kv_build_write(kv_fdata(kv, f0), &p->build, 0, m ? m : n, leaf);
+            kv_page_init(kv_fdata(kv, f0), leaf ? KV_PT_LEAF : KV_PT_BRANCH,
+                         out0, t->txid);
+        } else {
+            kv_build_write(p->scratch[0], &p->build, 0, m ? m : n, leaf);
+            kv_place(kv, t, f0, out0, p->scratch[0]);
+        }
         if (m)
             kv_place(kv, t, new_page(kv, &out1), out1, p->scratch[1]);
         if (L == 0) {

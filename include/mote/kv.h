@@ -96,6 +96,7 @@ typedef struct kv_stats {
     uint64_t write_chained; /* of those, issued by a completed write: the
                              * commit kept every write slot busy */
     uint64_t merges;        /* nodes merged with a neighbour on delete */
+    uint64_t inplace;       /* changes made in a txn's own page, no rebuild */
 } kv_stats_t;
 
 struct kv_txn {
