@@ -28,10 +28,10 @@
 #define KV_BATCH      (KV_WR_SLOTS * KBLK_MAX_SEGS) /* pages in flight */
 #define KV_NONE       UINT32_MAX
 #define KV_MEMO       64
-#define KV_PIN_MAX    (2 * KV_MAX_HEIGHT + 4) /* frames one step holds at most:
-                                                * a path, its merge partners */
-#define KV_RUN        KBLK_MAX_SEGS /* pages a new allocation run wants */
-#define KV_RUN_MIN    4 /* ... or this many, before the store grows */
+/* Frames one step holds at most: a path and its merge partners. */
+#define KV_PIN_MAX (2 * KV_MAX_HEIGHT + 4)
+#define KV_RUN     KBLK_MAX_SEGS /* pages a new allocation run wants */
+#define KV_RUN_MIN 4             /* ... or this many, before the store grows */
 _Static_assert(KV_RUN <= 64, "find_run looks for runs within 64 bits");
 
 enum { KV_ST_CLOSED = 0, KV_ST_OPENING, KV_ST_READY, KV_ST_FAILED };
@@ -183,8 +183,7 @@ int kv_next_leaf(kv_store_t *kv, const kv_txn_t *t);
 int kv_tree_prepare(kv_store_t *kv, kv_txn_t *t, uint32_t extra);
 void kv_tree_put(kv_store_t *kv, kv_txn_t *t, const kv_cell_t *cell);
 void kv_tree_del(kv_store_t *kv, kv_txn_t *t);
-uint32_t kv_cow_target(kv_store_t *kv, kv_txn_t *t, uint32_t L,
-                       uint32_t *pgno);
+uint32_t kv_cow_target(kv_store_t *kv, kv_txn_t *t, uint32_t L, uint32_t *pgno);
 void kv_place(kv_store_t *kv, kv_txn_t *t, uint32_t f, uint32_t pgno,
               const uint8_t *scratch);
 uint32_t kv_parent_cells_at(kv_store_t *kv, kv_txn_t *t, uint32_t L,

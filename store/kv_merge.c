@@ -58,9 +58,9 @@ int kv_tree_merge_prepare(kv_store_t *kv, const kv_txn_t *t)
             continue;
         uint32_t si = pi > 0 ? pi - 1 : pi + 1, right = pi > si ? pi : si, f;
         const uint8_t *sc = kv_node_cell(parent, si), *sib;
-        int rc = kv_fetch(kv, kv_branch_child(sc),
-                          leaf ? KV_PT_LEAF : KV_PT_BRANCH,
-                          kv_branch_ctxid(sc), &sib, &f);
+        int rc =
+            kv_fetch(kv, kv_branch_child(sc), leaf ? KV_PT_LEAF : KV_PT_BRANCH,
+                     kv_branch_ctxid(sc), &sib, &f);
         if (rc != KERR_OK)
             return rc;
         uint32_t sep = leaf ? 0 : kv_cell_klen(kv_node_cell(parent, right));

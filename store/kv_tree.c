@@ -94,8 +94,7 @@ int kv_tree_prepare(kv_store_t *kv, kv_txn_t *t, uint32_t extra)
 
 /* The page for level (L)'s new content: the same page if the txn owns
  * it, else a fresh copy (and the old one is freed). Returns its frame. */
-uint32_t kv_cow_target(kv_store_t *kv, kv_txn_t *t, uint32_t L,
-                       uint32_t *pgno)
+uint32_t kv_cow_target(kv_store_t *kv, kv_txn_t *t, uint32_t L, uint32_t *pgno)
 {
     kv_priv_t *p = kv_p(kv);
     uint32_t f = p->p_fr[L];

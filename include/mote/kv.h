@@ -91,8 +91,8 @@ typedef struct kv_stats {
     uint32_t leaked;     /* pages lost to a full pending ring until reopen */
     uint64_t page_reads, page_writes, flushes, cache_hits;
     uint64_t bytes_written;
-    uint64_t spills; /* dirty pages written early: cache too small */
-    uint64_t write_reqs; /* block write requests (a run of pages is one) */
+    uint64_t spills;        /* dirty pages written early: cache too small */
+    uint64_t write_reqs;    /* block write requests (a run of pages is one) */
     uint64_t write_chained; /* of those, issued by a completed write: the
                              * commit kept every write slot busy */
     uint64_t merges;        /* nodes merged with a neighbour on delete */

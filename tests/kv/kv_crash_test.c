@@ -37,8 +37,8 @@ static state_t states[MAXSTATE]; /* states[j]: after the j-th commit */
 static uint8_t vbuf[64 << 10], sbuf[256 << 10];
 static uint64_t wl_state;
 static long crash_points, in_flight_seen, in_flight_applied;
-static int big_txns; /* bigger txns with more overflow: the cache spills */
-static int wide_txns; /* many small puts per txn: commits of many runs */
+static int big_txns;    /* bigger txns with more overflow: the cache spills */
+static int wide_txns;   /* many small puts per txn: commits of many runs */
 static uint32_t wslots; /* write slots of the store (0: default) */
 static uint64_t spills, wreqs, wpages, wchained;
 
