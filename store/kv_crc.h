@@ -1,6 +1,7 @@
 /* CRC32C (Castagnoli), the checksum on every KV page. Own code: the
- * x86-64 crc32 instruction where the CPU has it, else table driven,
- * slicing by 8, tables built on first use. */
+ * x86-64 crc32 instruction when running as a Linux process on a CPU that
+ * has it (kv_crc.c says why not in a guest), else table driven, slicing
+ * by 8, tables built on first use. */
 #ifndef MOTE_KV_CRC_H
 #define MOTE_KV_CRC_H
 
