@@ -2,7 +2,12 @@
 """Run bench/kv (mote KV store vs LMDB, same file system, same durability)
 and write bench/results/kv.md with the machine, date and command.
 
-KVB_ARGS overrides the workload (boot arguments of kvbench.c)."""
+KVB_ARGS overrides the workload (boot arguments of kvbench.c).
+KVB_BASE_ELF=<kvbench mote.elf of another build> also runs that build
+(e.g. the store before a change, built from `git archive <rev>`; name the
+revision in KVB_BASE_REV), right
+after this one on a fresh disk, and adds its table: both against LMDB on
+the same machine in the same hour."""
 import datetime
 import os
 import platform
@@ -97,6 +102,21 @@ def main():
         print("kv bench failed (exit %d)" % out.returncode)
         return 1
     notes = [l for l in out.stdout.splitlines() if "kvbench:" in l]
+    base_elf = os.environ.get("KVB_BASE_ELF")
+    base_table, base_notes = [], []
+    if base_elf:
+        os.unlink(disk)
+        with open(disk, "wb") as f:
+            f.truncate(1 << 30)
+        bout = subprocess.run([base_elf] + cmd[1:], cwd=ROOT, capture_output=True,
+                              text=True, timeout=900)
+        sys.stdout.write(bout.stdout)
+        base_table = [l for l in bout.stdout.splitlines() if l.startswith("|")]
+        base_notes = [l for l in bout.stdout.splitlines() if "kvbench:" in l]
+        if bout.returncode or len(base_table) < 8:
+            sys.stderr.write(bout.stderr)
+            print("kv bench of %s failed (exit %d)" % (base_elf, bout.returncode))
+            return 1
     with open(os.path.join(ROOT, "bench", "kv", "before.md")) as f:
         before = f.read()
     with open(os.path.join(ROOT, "bench", "results", "kv.md"), "w") as f:
@@ -117,6 +137,19 @@ def main():
                 "(bench/kv/before.md: its own LMDB run on its own day, so compare the "
                 "ratios, not the rates across runs).\n\n")
         f.write(side_by_side(table, before) + "\n")
+        if base_table:
+            f.write("## The previous store in the same hour\n\n")
+            f.write("`KVB_BASE_ELF=%s` (built from %s): kvbench of the store before these "
+                    "changes, run right after this one with the same arguments on a fresh "
+                    "disk, against LMDB in its own run. On a busy shared machine this is the "
+                    "fair before/after: same load, same hour.\n\n"
+                    % (base_elf, os.environ.get("KVB_BASE_REV", "another build")))
+            f.write(side_by_side(table, "\n".join(base_table)).replace(
+                "before: mote/LMDB", "previous store: mote/LMDB") + "\n")
+            f.write("\n".join(base_table) + "\n\n")
+            for n in base_notes:
+                f.write("- previous store: " + n.split("I: ", 1)[-1] + "\n")
+            f.write("\n")
         f.write("## This run\n\n")
         f.write("\n".join(table) + "\n\n")
         for n in notes:
