@@ -139,7 +139,8 @@ TEST(kv_merge_shrunk_tree_has_fresh_height)
            (unsigned long long)st.merges);
     CHECK(hb > hf);
     CHECK(hs <= hf + 1);
-    CHECK(2 * pgs <= 3 * pgf); /* without branch merges: ~1.7x */
+    /* Seen up to 1.42x in 60 seeds; without branch merges ~1.7x. */
+    CHECK(5 * pgs <= 8 * pgf);
     CHECK(all_there(perm, 0, NKEYS / 10));
 }
 
