@@ -80,6 +80,13 @@ Reading the table:
   address in its memory map.
 - Write amplification counts every byte handed to the file; both stores
   copy whole 4 KiB pages per commit (mote: the changed path plus a meta).
+- The durable phases measure fdatasync on a shared virtual machine, whose
+  latency changes several-fold from one minute to the next (LMDB's own
+  single-put rate ranged from ~110/s to ~3400/s over one afternoon of
+  runs), so a single run's write ratios are indicative only; the
+  deterministic figures are the WA columns and the pages per write request
+  in the notes. Reads are CPU-bound: their per-CPU-second rows are the
+  stable ones.
 """
 
 
