@@ -82,18 +82,32 @@ static uint32_t hslot(const kv_priv_t *p, uint32_t pgno)
 static void hash_add(kv_store_t *kv, uint32_t f)
 {
     kv_priv_t *p = kv_p(kv);
-    uint32_t h = hslot(p, p->fpg[f]);
-    p->fr[f].hnext = p->hash[h];
-    p->hash[h] = f;
+    uint32_t i = hslot(p, p->fpg[f]);
+    while (p->hash[i].pgno != KV_NONE)
+        i = (i + 1) & p->hmask;
+    p->hash[i] = (kv_hent_t){p->fpg[f], f};
 }
 
+/* Remove frame (f)'s entry and shift later entries of the probe sequence
+ * back into the gap (no tombstones: lookups stay one short scan). */
 static void hash_del(kv_store_t *kv, uint32_t f)
 {
     kv_priv_t *p = kv_p(kv);
-    uint32_t *pp = &p->hash[hslot(p, p->fpg[f])];
-    while (*pp != f)
-        pp = &p->fr[*pp].hnext;
-    *pp = p->fr[f].hnext;
+    uint32_t m = p->hmask, i = hslot(p, p->fpg[f]);
+    while (p->hash[i].frame != f || p->hash[i].pgno != p->fpg[f])
+        i = (i + 1) & m;
+    for (uint32_t j = i;;) {
+        j = (j + 1) & m;
+        if (p->hash[j].pgno == KV_NONE)
+            break;
+        uint32_t k = hslot(p, p->hash[j].pgno);
+        /* Entry j may move to i iff its home k is not in (i, j]. */
+        if (((j - k) & m) >= ((j - i) & m)) {
+            p->hash[i] = p->hash[j];
+            i = j;
+        }
+    }
+    p->hash[i] = (kv_hent_t){KV_NONE, KV_NONE};
 }
 
 void kv_cache_init(kv_store_t *kv)
@@ -101,7 +115,7 @@ void kv_cache_init(kv_store_t *kv)
     kv_priv_t *p = kv_p(kv);
     p->lfree = p->lclean = p->ldirty = (kv_list_t){KV_NONE, KV_NONE, 0};
     for (uint32_t i = 0; i <= p->hmask; i++)
-        p->hash[i] = KV_NONE;
+        p->hash[i] = (kv_hent_t){KV_NONE, KV_NONE};
     for (uint32_t f = 0; f < kv->cache_pages; f++) {
         p->fr[f] = (kv_frame_t){.state = KV_F_FREE};
         p->fpg[f] = KV_NONE;
@@ -113,19 +127,26 @@ void kv_cache_init(kv_store_t *kv)
 uint32_t kv_cache_find(kv_store_t *kv, uint32_t pgno)
 {
     kv_priv_t *p = kv_p(kv);
-    uint32_t f = p->hash[hslot(p, pgno)];
-    while (f != KV_NONE && p->fpg[f] != pgno)
-        f = p->fr[f].hnext;
-    return f;
+    for (uint32_t i = hslot(p, pgno);; i = (i + 1) & p->hmask) {
+        const kv_hent_t *e = &p->hash[i];
+        if (e->pgno == pgno || e->pgno == KV_NONE)
+            return e->frame;
+    }
 }
 
 void kv_frame_drop(kv_store_t *kv, uint32_t f)
 {
     hash_del(kv, f);
     kv_p(kv)->fpg[f] = KV_NONE;
-    kv_p(kv)->fbits[f] = 0;
-    kv_p(kv)->fr[f].pin = 0;
+    kv_p(kv)->fbits[f] = 0; /* and the pin: the step forgets it (unpin) */
     set_state(kv, f, KV_F_FREE);
+}
+
+void kv_cache_forget(kv_store_t *kv, uint32_t pgno)
+{
+    uint32_t f = kv_cache_find(kv, pgno);
+    if (f != KV_NONE)
+        kv_frame_drop(kv, f);
 }
 
 /* Evict clean, unpinned frames from the LRU end until (need) are free. */
@@ -139,7 +160,7 @@ static void evict(kv_store_t *kv, uint32_t need)
             p->fbits[f] &= (uint8_t)~KV_FB_REF;
             lst_del(kv, &p->lclean, f);
             lst_push(kv, &p->lclean, f);
-        } else if (!p->fr[f].pin) {
+        } else if (!(p->fbits[f] & KV_FB_PIN)) {
             kv_frame_drop(kv, f);
         }
         f = prev;
@@ -246,8 +267,8 @@ void kv_frame_writing(kv_store_t *kv, uint32_t f)
 void kv_pin(kv_store_t *kv, uint32_t f)
 {
     kv_priv_t *p = kv_p(kv);
-    if (p->npins < KV_PIN_MAX && !p->fr[f].pin) {
-        p->fr[f].pin = 1;
+    if (p->npins < KV_PIN_MAX && !(p->fbits[f] & KV_FB_PIN)) {
+        p->fbits[f] |= KV_FB_PIN;
         p->pins[p->npins++] = f;
     }
 }
@@ -256,5 +277,5 @@ void kv_unpin_all(kv_store_t *kv)
 {
     kv_priv_t *p = kv_p(kv);
     while (p->npins)
-        p->fr[p->pins[--p->npins]].pin = 0;
+        p->fbits[p->pins[--p->npins]] &= (uint8_t)~KV_FB_PIN;
 }

@@ -101,7 +101,8 @@ static void drop_txn_frames(kv_store_t *kv, uint64_t txid)
     kv_priv_t *p = kv_p(kv);
     for (uint32_t f = 0; f < kv->cache_pages; f++) {
         uint8_t st = p->fr[f].state;
-        if ((st == KV_F_CLEAN || st == KV_F_DIRTY) && !p->fbits[f] &&
+        if ((st == KV_F_CLEAN || st == KV_F_DIRTY) &&
+            !(p->fbits[f] & (KV_FB_CORRUPT | KV_FB_IOERR)) &&
             kv_pg_txid(kv_fdata(kv, f)) == txid)
             kv_frame_drop(kv, f);
     }

@@ -25,10 +25,14 @@
 #define KV_WAIT       (-1) /* step result: I/O submitted, call again */
 #define KV_MAX_HEIGHT 24
 #define KV_WR_SLOTS   32 /* write requests in flight at once */
-#define KV_BATCH      (KV_WR_SLOTS * KBLK_MAX_SEGS) /* pages per write batch */
+#define KV_BATCH      (KV_WR_SLOTS * KBLK_MAX_SEGS) /* pages in flight */
 #define KV_NONE       UINT32_MAX
 #define KV_MEMO       64
-#define KV_PIN_MAX    12 /* frames one step holds on to at most */
+/* Frames one step holds at most: a path and its merge partners. */
+#define KV_PIN_MAX (2 * KV_MAX_HEIGHT + 4)
+#define KV_RUN     KBLK_MAX_SEGS /* pages a new allocation run wants */
+#define KV_RUN_MIN 4             /* ... or this many, before the store grows */
+_Static_assert(KV_RUN <= 64, "find_run looks for runs within 64 bits");
 
 enum { KV_ST_CLOSED = 0, KV_ST_OPENING, KV_ST_READY, KV_ST_FAILED };
 
@@ -45,16 +49,22 @@ enum { /* frame states */
  * of kv_priv_t, so a lookup stays within a few small arrays. */
 typedef struct kv_frame {
     uint8_t state;
-    uint8_t pin; /* not evictable (pages a change is about to use) */
-    uint16_t pad;
-    uint32_t hnext;      /* hash chain */
+    uint8_t pad[3];
     uint32_t prev, next; /* list links: free, clean (LRU) or dirty */
 } kv_frame_t;
+
+/* The cache's hash: open addressing, linear probing, at most half full;
+ * an entry holds the page number itself, so a lookup reads one line. */
+typedef struct kv_hent {
+    uint32_t pgno; /* KV_NONE: empty */
+    uint32_t frame;
+} kv_hent_t;
 
 enum {                    /* fbits */
        KV_FB_CORRUPT = 1, /* failed its checksum or structure check on load */
        KV_FB_IOERR = 2,   /* its read failed */
        KV_FB_REF = 4,     /* hit since it last reached the LRU end */
+       KV_FB_PIN = 8,     /* not evictable (pages a step is using) */
 };
 
 typedef struct kv_list {
@@ -72,13 +82,15 @@ typedef struct kv_priv {
     uint32_t *fpg;  /* frame -> page number, KV_NONE if free */
     uint8_t *fbits; /* frame -> KV_FB_* */
     uint8_t *data;  /* cache_pages x 4096, then scratch pages */
-    uint32_t *hash, hmask;
+    kv_hent_t *hash;
+    uint32_t hmask;
     uint32_t memo[KV_MEMO]; /* pgno & 63 -> frame, a hint (kv_fetch) */
     kv_list_t lfree, lclean, ldirty;
     uint64_t *bm_commit; /* pages reachable from the last commit */
     uint64_t *bm_held;   /* freed, but an open snapshot may read them */
     uint64_t *bm_txn;    /* allocated by the write txn */
     uint32_t bm_words, hint, high_water;
+    uint32_t cursor; /* next page of the current allocation run */
     kv_pend_t *ring;
     uint32_t ring_head, ring_len,
         ring_txn_start; /* ring_len counts from head */
@@ -92,7 +104,10 @@ typedef struct kv_priv {
     /* Path of the last descent: level 0 is the root. */
     uint32_t p_pg[KV_MAX_HEIGHT], p_fr[KV_MAX_HEIGHT], p_idx[KV_MAX_HEIGHT];
     int p_exact;
-    uint32_t sib_fr, sib_idx; /* delete: the leaf's merge partner */
+    /* Delete: per level, the neighbour to merge with (KV_NONE: none) and
+     * its slot in the parent; m_top: the highest such level (kv_merge.c) */
+    uint32_t m_fr[KV_MAX_HEIGHT], m_idx[KV_MAX_HEIGHT], m_top;
+    uint8_t mergecell[KV_CELL_MAX];
     /* I/O */
     kblk_req_t ld;
     kseg_t ld_seg;
@@ -100,6 +115,8 @@ typedef struct kv_priv {
     kblk_req_t wr[KV_WR_SLOTS], fl;
     kseg_t wr_seg[KV_WR_SLOTS][KBLK_MAX_SEGS];
     uint32_t wr_frames[KV_BATCH];
+    uint32_t *wq, wq_pos, wq_n; /* write queue: frames sorted by page */
+    uint32_t wr_slots;          /* slots in use: kv_config_t.write_slots */
     uint32_t io_pending;
     kerr_t io_err;
     uint8_t txn_dirty;
@@ -130,6 +147,8 @@ int kv_fetch(kv_store_t *kv, uint32_t pgno, uint8_t type, uint64_t txid,
 int kv_reserve(kv_store_t *kv, uint32_t need);
 uint32_t kv_frame_new(kv_store_t *kv, uint32_t pgno); /* reserved; DIRTY */
 void kv_frame_drop(kv_store_t *kv, uint32_t f);
+/* Page (pgno) is free (or about to be reused): drop its cached copy. */
+void kv_cache_forget(kv_store_t *kv, uint32_t pgno);
 void kv_frame_dirty(kv_store_t *kv, uint32_t f);
 void kv_frame_clean(kv_store_t *kv, uint32_t f);
 void kv_frame_writing(kv_store_t *kv, uint32_t f);
@@ -151,7 +170,7 @@ uint32_t kv_alloc_used(const kv_store_t *kv);
 
 /* kv_io.c */
 void kv_io_read(kv_store_t *kv, uint32_t pgno, uint8_t *buf, uint32_t frame);
-uint32_t kv_io_write(kv_store_t *kv, const uint32_t *frames, uint32_t n);
+void kv_io_write(kv_store_t *kv, uint32_t *frames, uint32_t n);
 void kv_sort_frames(kv_store_t *kv, uint32_t *f, uint32_t n);
 void kv_io_write_buf(kv_store_t *kv, uint32_t pgno, uint8_t *buf, uint32_t len);
 void kv_io_flush(kv_store_t *kv);
@@ -164,7 +183,16 @@ int kv_next_leaf(kv_store_t *kv, const kv_txn_t *t);
 int kv_tree_prepare(kv_store_t *kv, kv_txn_t *t, uint32_t extra);
 void kv_tree_put(kv_store_t *kv, kv_txn_t *t, const kv_cell_t *cell);
 void kv_tree_del(kv_store_t *kv, kv_txn_t *t);
+uint32_t kv_cow_target(kv_store_t *kv, kv_txn_t *t, uint32_t L, uint32_t *pgno);
+void kv_place(kv_store_t *kv, kv_txn_t *t, uint32_t f, uint32_t pgno,
+              const uint8_t *scratch);
+uint32_t kv_parent_cells_at(kv_store_t *kv, kv_txn_t *t, uint32_t L,
+                            uint32_t pidx, uint32_t out0, uint32_t out1,
+                            kv_cell_t *nc);
+
+/* kv_merge.c */
 int kv_tree_merge_prepare(kv_store_t *kv, const kv_txn_t *t);
+uint32_t kv_merge_level(kv_store_t *kv, kv_txn_t *t, uint32_t L, kv_cell_t *nc);
 void kv_free_value(kv_store_t *kv, const uint8_t *cell);
 
 /* kv_ops.c, kv_commit.c, kv_open.c: one step of each request kind. */

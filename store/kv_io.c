@@ -1,12 +1,22 @@
 /* KV block I/O: the store's own block requests, preallocated in its
  * memory. One page read at a time (the engine runs one request at a time
- * and waits for each missing page), up to KV_WR_SLOTS writes of up to
- * KBLK_MAX_SEGS contiguous pages each, and one flush. Every completion
- * lands in io_done(), which runs the engine again once nothing is left
- * in flight. An I/O error is remembered in io_err for the step to see.
+ * and waits for each missing page), up to wr_slots (<= KV_WR_SLOTS,
+ * kv_config_t.write_slots) writes of up to
+ * KBLK_MAX_SEGS contiguous pages each, and one flush.
+ *
+ * Writes go through a queue: a spill (or the commit) sorts the dirty
+ * frames by page number and hands the whole list over; each write slot
+ * takes the next run of contiguous pages (one multi-segment request) and,
+ * when it completes, takes the run after that. So every page of a commit
+ * is in flight or queued at once, the device always has KV_WR_SLOTS
+ * requests to work on, and the engine runs again only when the queue is
+ * empty and nothing is in flight. An I/O error stops the queue and is
+ * remembered in io_err for the step to see.
  */
 #include "lib/kstring.h"
 #include "store/kv_int.h"
+
+static void issue_run(kv_store_t *kv, uint32_t slot);
 
 static void io_done(kwork_t *w)
 {
@@ -20,11 +30,16 @@ static void io_done(kwork_t *w)
         else if (res != KERR_OK)
             p->io_err = res;
     } else if (r != &p->fl) {
-        uint32_t *wf = &p->wr_frames[(r - p->wr) * KBLK_MAX_SEGS];
+        uint32_t slot = (uint32_t)(r - p->wr);
+        uint32_t *wf = &p->wr_frames[slot * KBLK_MAX_SEGS];
         for (uint32_t i = 0; i < r->nsegs; i++)
             kv_frame_clean(kv, wf[i]);
         if (res != KERR_OK)
             p->io_err = res;
+        else if (p->wq_pos < p->wq_n && !p->io_err) {
+            p->st.write_chained++;
+            issue_run(kv, slot); /* before io_pending drops: no re-run */
+        }
     } else if (res != KERR_OK) {
         p->io_err = res;
     }
@@ -104,36 +119,47 @@ void kv_sort_frames(kv_store_t *kv, uint32_t *f, uint32_t n)
     }
 }
 
-/* Seal and write frames (frames)[0..n), sorted by page number, as runs of
- * contiguous pages, one request per run, as many runs as there are free
- * write slots. Returns how many frames were issued (the rest are left as
- * they are). Issued frames go WRITING, then CLEAN on completion. */
-uint32_t kv_io_write(kv_store_t *kv, const uint32_t *frames, uint32_t n)
+/* Seal and write the next run of queued frames (contiguous page numbers,
+ * up to KBLK_MAX_SEGS) with write slot (slot). Issued frames go WRITING,
+ * then CLEAN on completion. */
+static void issue_run(kv_store_t *kv, uint32_t slot)
 {
     kv_priv_t *p = kv_p(kv);
-    uint32_t i = 0;
-    for (uint32_t slot = 0; slot < KV_WR_SLOTS && i < n; slot++) {
-        kblk_req_t *r = &p->wr[slot];
-        kseg_t *seg = p->wr_seg[slot];
-        uint32_t *wf = &p->wr_frames[slot * KBLK_MAX_SEGS];
-        uint32_t pg0 = pgno_of(kv, frames[i]), k = 0;
-        while (i < n && k < KBLK_MAX_SEGS &&
-               pgno_of(kv, frames[i]) == pg0 + k) {
-            uint32_t f = frames[i++];
-            kv_page_seal(kv_fdata(kv, f));
-            kv_frame_writing(kv, f);
-            wf[k] = f;
-            seg[k++] = (kseg_t){kv_fdata(kv, f), KV_PG};
-        }
-        kblk_req_init(r, KOP_BLK_WRITE, kv->dev,
-                      (uint64_t)pg0 << kv->sector_shift, seg, k, io_done, kv);
-        p->st.page_writes += k;
-        p->st.bytes_written += (uint64_t)k * KV_PG;
-        if (submit(kv, r) != KERR_OK)
-            for (uint32_t j = 0; j < k; j++)
-                kv_frame_clean(kv, wf[j]);
+    kblk_req_t *r = &p->wr[slot];
+    kseg_t *seg = p->wr_seg[slot];
+    uint32_t *wf = &p->wr_frames[slot * KBLK_MAX_SEGS];
+    uint32_t pg0 = pgno_of(kv, p->wq[p->wq_pos]), k = 0;
+    while (p->wq_pos < p->wq_n && k < KBLK_MAX_SEGS &&
+           pgno_of(kv, p->wq[p->wq_pos]) == pg0 + k) {
+        uint32_t f = p->wq[p->wq_pos++];
+        kv_page_seal(kv_fdata(kv, f));
+        kv_frame_writing(kv, f);
+        wf[k] = f;
+        seg[k++] = (kseg_t){kv_fdata(kv, f), KV_PG};
     }
-    return i;
+    kblk_req_init(r, KOP_BLK_WRITE, kv->dev, (uint64_t)pg0 << kv->sector_shift,
+                  seg, k, io_done, kv);
+    p->st.page_writes += k;
+    p->st.write_reqs++;
+    p->st.bytes_written += (uint64_t)k * KV_PG;
+    if (submit(kv, r) != KERR_OK) {
+        for (uint32_t j = 0; j < k; j++)
+            kv_frame_clean(kv, wf[j]);
+        p->wq_pos = p->wq_n; /* the step sees io_err: stop here */
+    }
+}
+
+/* Queue frames (frames)[0..n), sorted by page number, for writing and
+ * start one run in every write slot; completions issue the rest. The
+ * array must stay untouched until nothing is in flight. */
+void kv_io_write(kv_store_t *kv, uint32_t *frames, uint32_t n)
+{
+    kv_priv_t *p = kv_p(kv);
+    p->wq = frames;
+    p->wq_n = n;
+    p->wq_pos = 0;
+    for (uint32_t slot = 0; slot < p->wr_slots && p->wq_pos < p->wq_n; slot++)
+        issue_run(kv, slot);
 }
 
 /* Write (len) bytes of (buf) at page (pgno): the meta page. */
@@ -158,8 +184,8 @@ void kv_io_flush(kv_store_t *kv)
     submit(kv, &p->fl);
 }
 
-/* Write every dirty frame that is not pinned, or as many as the write
- * slots take: KV_WAIT if any was issued, KERR_NOMEM if none could be. The
+/* Write every dirty frame that is not pinned: KV_WAIT if any was issued,
+ * KERR_NOMEM if there was none. The
  * commit uses it, and so does a request that is short of cache frames:
  * writing dirty pages early is safe because no meta reaches them yet; if
  * the txn changes one again it is simply written again. */
@@ -168,7 +194,7 @@ int kv_spill(kv_store_t *kv)
     kv_priv_t *p = kv_p(kv);
     uint32_t n = 0;
     for (uint32_t f = p->ldirty.head; f != KV_NONE; f = p->fr[f].next)
-        if (!p->fr[f].pin)
+        if (!(p->fbits[f] & KV_FB_PIN))
             p->sortbuf[n++] = f;
     if (n == 0)
         return KERR_NOMEM;

@@ -176,6 +176,37 @@ void kv_build_splice(kv_build_t *b, const uint8_t *src, int leaf, uint32_t idx,
     b->n = k;
 }
 
+int kv_node_edit(uint8_t *pg, int leaf, uint32_t idx, uint32_t ndel,
+                 const kv_cell_t *nc, uint32_t nnew)
+{
+    uint32_t n = kv_pg_count(pg), aux = kv_pg_aux(pg), need = 0;
+    if (ndel > 1 || nnew < ndel || idx + ndel > n)
+        return 0;
+    if (ndel && kv_cell_len(kv_node_cell(pg, idx), leaf) != nc[0].len)
+        return 0;
+    if (!leaf && idx == 0 && ndel == 0)
+        return 0; /* a branch's first cell keeps an empty key: rebuild */
+    for (uint32_t i = ndel; i < nnew; i++)
+        need += nc[i].len + 2;
+    if (KV_HDR + 2 * n + need > aux)
+        return 0;
+    if (ndel)
+        memcpy(pg + kv_ld16(pg + KV_HDR + 2 * idx), nc[0].p, nc[0].len);
+    uint32_t at = idx + ndel, add = nnew - ndel;
+    if (add) {
+        uint8_t *slot = pg + KV_HDR + 2 * at;
+        memmove(slot + 2 * add, slot, 2 * (n - at));
+        for (uint32_t i = 0; i < add; i++) {
+            aux -= nc[ndel + i].len;
+            memcpy(pg + aux, nc[ndel + i].p, nc[ndel + i].len);
+            kv_st16(slot + 2 * i, aux);
+        }
+        kv_st16(pg + 6, n + add);
+        kv_st32(pg + 12, aux);
+    }
+    return 1;
+}
+
 uint32_t kv_build_bytes(const kv_build_t *b, uint32_t from, uint32_t to)
 {
     uint32_t s = 0;

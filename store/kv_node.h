@@ -9,9 +9,10 @@
  *   branch: u16 klen | u16 0 | u32 child | u64 child txid | key
  *
  * A branch's first cell has an empty key (minus infinity); child i holds
- * keys k with key(i) <= k < key(i+1). Pages are never edited in place:
- * every change rebuilds the page from a list of cells (kv_build_t), which
- * also keeps it free of holes.
+ * keys k with key(i) <= k < key(i+1). A change either rebuilds the page
+ * from a list of cells (kv_build_t), or, on a page of the write txn's own,
+ * edits it where it is if that leaves no hole (kv_node_edit); pages are
+ * therefore always packed: their cells fill [aux, 4096) exactly.
  */
 #ifndef MOTE_KV_NODE_H
 #define MOTE_KV_NODE_H
@@ -101,6 +102,13 @@ uint32_t kv_branch_cell(uint8_t *buf, const void *key, uint32_t klen,
  * (nc)[0..nnew). Cells point into src and nc: keep both alive. */
 void kv_build_splice(kv_build_t *b, const uint8_t *src, int leaf, uint32_t idx,
                      uint32_t ndel, const kv_cell_t *nc, uint32_t nnew);
+
+/* Apply the splice of kv_build_splice to page (pg) itself, if that needs
+ * no rebuild: (ndel) 0 or 1 cells at (idx), the replaced one exactly as
+ * long as (nc)[0], and the cells added fitting the free gap. Returns 1
+ * if done (count, aux and slots updated), 0 if (pg) is unchanged. */
+int kv_node_edit(uint8_t *pg, int leaf, uint32_t idx, uint32_t ndel,
+                 const kv_cell_t *nc, uint32_t nnew);
 
 /* 0 if all of (b) fits one page, else the split point m (left: [0, m)),
  * chosen so both halves fit and are as even as possible. */

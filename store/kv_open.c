@@ -60,7 +60,7 @@ static size_t layout(const kv_config_t *cfg, uint64_t np, uint8_t *base)
     size_t o_priv = take(&off, sizeof(kv_priv_t), 64);
     size_t o_fr = take(&off, n * sizeof(kv_frame_t), 8);
     size_t o_fpg = take(&off, n * 4, 8);
-    size_t o_hash = take(&off, (size_t)hsize * 4, 8);
+    size_t o_hash = take(&off, (size_t)hsize * sizeof(kv_hent_t), 64);
     size_t o_bm = take(&off, 3 * words * 8, 8);
     size_t o_ring = take(&off, (size_t)pending_of(cfg) * sizeof(kv_pend_t), 8);
     size_t o_sort = take(&off, n * 4, 8);
@@ -73,7 +73,7 @@ static size_t layout(const kv_config_t *cfg, uint64_t np, uint8_t *base)
     p->fr = (kv_frame_t *)(void *)(base + o_fr);
     p->fpg = (uint32_t *)(void *)(base + o_fpg);
     p->hmask = hsize - 1;
-    p->hash = (uint32_t *)(void *)(base + o_hash);
+    p->hash = (kv_hent_t *)(void *)(base + o_hash);
     p->bm_words = (uint32_t)words;
     p->bm_commit = (uint64_t *)(void *)(base + o_bm);
     p->bm_held = p->bm_commit + words;
@@ -138,6 +138,9 @@ static int setup(kv_store_t *kv, const kv_config_t *cfg)
     kv->pending_max = pending_of(cfg);
     kv->sector_shift = (uint32_t)__builtin_ctz(KV_PG / ss);
     carve(kv, cfg, mem, np);
+    kv_p(kv)->wr_slots = cfg->write_slots && cfg->write_slots < KV_WR_SLOTS
+                             ? cfg->write_slots
+                             : KV_WR_SLOTS;
     kv_cache_init(kv);
     kv_alloc_init(kv);
     kv->state = KV_ST_OPENING;

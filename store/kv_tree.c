@@ -94,8 +94,7 @@ int kv_tree_prepare(kv_store_t *kv, kv_txn_t *t, uint32_t extra)
 
 /* The page for level (L)'s new content: the same page if the txn owns
  * it, else a fresh copy (and the old one is freed). Returns its frame. */
-static uint32_t cow_target(kv_store_t *kv, kv_txn_t *t, uint32_t L,
-                           uint32_t *pgno)
+uint32_t kv_cow_target(kv_store_t *kv, kv_txn_t *t, uint32_t L, uint32_t *pgno)
 {
     kv_priv_t *p = kv_p(kv);
     uint32_t f = p->p_fr[L];
@@ -115,8 +114,8 @@ static uint32_t new_page(kv_store_t *kv, uint32_t *pgno)
     return kv_frame_new(kv, *pgno);
 }
 
-static void place(kv_store_t *kv, kv_txn_t *t, uint32_t f, uint32_t pgno,
-                  const uint8_t *scratch)
+void kv_place(kv_store_t *kv, kv_txn_t *t, uint32_t f, uint32_t pgno,
+              const uint8_t *scratch)
 {
     uint8_t *d = kv_fdata(kv, f);
     memcpy(d, scratch, KV_PG);
@@ -143,15 +142,15 @@ static void new_root(kv_store_t *kv, kv_txn_t *t, uint32_t left, uint32_t right)
     kv_build_splice(&p->build, NULL, 0, 0, 0, nc, 2);
     uint32_t pg, f = new_page(kv, &pg);
     kv_build_write(p->scratch[0], &p->build, 0, 2, 0);
-    place(kv, t, f, pg, p->scratch[0]);
+    kv_place(kv, t, f, pg, p->scratch[0]);
     t->root = pg;
     t->height++;
 }
 
 /* The parent's new cells for child slot (pidx) of level (L-1). */
-static uint32_t parent_cells_at(kv_store_t *kv, kv_txn_t *t, uint32_t L,
-                                uint32_t pidx, uint32_t out0, uint32_t out1,
-                                kv_cell_t *nc)
+uint32_t kv_parent_cells_at(kv_store_t *kv, kv_txn_t *t, uint32_t L,
+                            uint32_t pidx, uint32_t out0, uint32_t out1,
+                            kv_cell_t *nc)
 {
     kv_priv_t *p = kv_p(kv);
     const uint8_t *pc = kv_node_cell(kv_fdata(kv, p->p_fr[L - 1]), pidx);
@@ -169,7 +168,7 @@ static uint32_t parent_cells_at(kv_store_t *kv, kv_txn_t *t, uint32_t L,
 static uint32_t parent_cells(kv_store_t *kv, kv_txn_t *t, uint32_t L,
                              uint32_t out0, uint32_t out1, kv_cell_t *nc)
 {
-    return parent_cells_at(kv, t, L, kv_p(kv)->p_idx[L - 1], out0, out1, nc);
+    return kv_parent_cells_at(kv, t, L, kv_p(kv)->p_idx[L - 1], out0, out1, nc);
 }
 
 static void put_empty(kv_store_t *kv, kv_txn_t *t, const kv_cell_t *cell)
@@ -178,7 +177,7 @@ static void put_empty(kv_store_t *kv, kv_txn_t *t, const kv_cell_t *cell)
     kv_build_splice(&p->build, NULL, 1, 0, 0, cell, 1);
     kv_build_write(p->scratch[0], &p->build, 0, 1, 1);
     uint32_t pg, f = new_page(kv, &pg);
-    place(kv, t, f, pg, p->scratch[0]);
+    kv_place(kv, t, f, pg, p->scratch[0]);
     t->root = pg;
     t->root_txid = t->txid;
     t->height = 1;
@@ -196,19 +195,34 @@ void kv_tree_put(kv_store_t *kv, kv_txn_t *t, const kv_cell_t *cell)
     uint32_t idx = p->p_idx[L], ndel = (uint32_t)p->p_exact;
     for (;; L--) {
         int leaf = L + 1 == t->height;
-        kv_build_splice(&p->build, kv_fdata(kv, p->p_fr[L]), leaf, idx, ndel,
-                        nc, nnew);
+        uint32_t fl = p->p_fr[L];
+        uint8_t *pg = kv_fdata(kv, fl);
+        if (kv_pg_txid(pg) == t->txid &&
+            kv_node_edit(pg, leaf, idx, ndel, nc, nnew)) {
+            /* The txn's own page took the change where it is: no rebuild,
+             * and the parent still points right. */
+            kv_frame_dirty(kv, fl);
+            p->st.inplace++;
+            return;
+        }
+        kv_build_splice(&p->build, pg, leaf, idx, ndel, nc, nnew);
         uint32_t n = p->build.n, m = kv_build_split(&p->build);
-        kv_build_write(p->scratch[0], &p->build, 0, m ? m : n, leaf);
         if (m) {
             save_sep(p, m, leaf);
             kv_build_write(p->scratch[1], &p->build, m, n, leaf);
         }
         uint32_t out0, out1 = KV_NONE;
-        uint32_t f0 = cow_target(kv, t, L, &out0);
-        place(kv, t, f0, out0, p->scratch[0]);
+        uint32_t f0 = kv_cow_target(kv, t, L, &out0);
+        if (f0 != fl) { /* a fresh copy: build it where it goes */
+            kv_build_write(kv_fdata(kv, f0), &p->build, 0, m ? m : n, leaf);
+            kv_page_init(kv_fdata(kv, f0), leaf ? KV_PT_LEAF : KV_PT_BRANCH,
+                         out0, t->txid);
+        } else {
+            kv_build_write(p->scratch[0], &p->build, 0, m ? m : n, leaf);
+            kv_place(kv, t, f0, out0, p->scratch[0]);
+        }
         if (m)
-            place(kv, t, new_page(kv, &out1), out1, p->scratch[1]);
+            kv_place(kv, t, new_page(kv, &out1), out1, p->scratch[1]);
         if (L == 0) {
             t->root = out0;
             if (m)
@@ -241,95 +255,15 @@ static void del_root(kv_store_t *kv, kv_txn_t *t, uint32_t out0, uint32_t f0)
     t->root_txid = t->txid;
 }
 
-static uint32_t used_bytes(const uint8_t *pg)
-{
-    return KV_PG - kv_pg_aux(pg) + 2 * kv_pg_count(pg);
-}
-
-/* Before a delete: if the leaf will be under a quarter full, fetch and
- * pin a neighbour (left if there is one) it fits together with; the
- * delete then merges the two. Keeps trees dense under deletes. */
-int kv_tree_merge_prepare(kv_store_t *kv, const kv_txn_t *t)
-{
-    kv_priv_t *p = kv_p(kv);
-    p->sib_fr = KV_NONE;
-    if (t->height < 2)
-        return KERR_OK;
-    uint32_t L = t->height - 1;
-    const uint8_t *leaf = kv_fdata(kv, p->p_fr[L]);
-    uint32_t bytes =
-        used_bytes(leaf) - kv_cell_len(kv_node_cell(leaf, p->p_idx[L]), 1) - 2;
-    const uint8_t *parent = kv_fdata(kv, p->p_fr[L - 1]);
-    uint32_t pi = p->p_idx[L - 1];
-    if (bytes >= (KV_PG - KV_HDR) / 4 || kv_pg_count(parent) < 2)
-        return KERR_OK;
-    uint32_t si = pi > 0 ? pi - 1 : pi + 1, f;
-    const uint8_t *sc = kv_node_cell(parent, si), *sib;
-    int rc = kv_fetch(kv, kv_branch_child(sc), KV_PT_LEAF, kv_branch_ctxid(sc),
-                      &sib, &f);
-    if (rc != KERR_OK || bytes + used_bytes(sib) > KV_PG - KV_HDR)
-        return rc;
-    kv_pin(kv, f);
-    p->sib_fr = f;
-    p->sib_idx = si;
-    return KERR_OK;
-}
-
-/* Append the cells of leaf (pg) but cell (skip) to (b). */
-static void add_cells(kv_build_t *b, const uint8_t *pg, uint32_t skip)
-{
-    for (uint32_t i = 0; i < kv_pg_count(pg); i++) {
-        if (i == skip)
-            continue;
-        const uint8_t *c = kv_node_cell(pg, i);
-        b->cells[b->n++] = (kv_cell_t){c, kv_cell_len(c, 1)};
-    }
-}
-
-/* Delete from the leaf and merge it with its pinned neighbour into the
- * leaf's page; returns the parent's slot of the pair's left member and
- * sets (nc) to the parent's one new cell for the pair. */
-static uint32_t merge_leaf(kv_store_t *kv, kv_txn_t *t, kv_cell_t *nc)
-{
-    kv_priv_t *p = kv_p(kv);
-    uint32_t L = t->height - 1, pi = p->p_idx[L - 1];
-    const uint8_t *leaf = kv_fdata(kv, p->p_fr[L]);
-    const uint8_t *sib = kv_fdata(kv, p->sib_fr);
-    p->build.n = 0;
-    if (p->sib_idx < pi) {
-        add_cells(&p->build, sib, KV_NONE);
-        add_cells(&p->build, leaf, p->p_idx[L]);
-    } else {
-        add_cells(&p->build, leaf, p->p_idx[L]);
-        add_cells(&p->build, sib, KV_NONE);
-    }
-    kv_build_write(p->scratch[0], &p->build, 0, p->build.n, 1);
-    uint32_t left = p->sib_idx < pi ? p->sib_idx : pi;
-    const uint8_t *sc = kv_node_cell(kv_fdata(kv, p->p_fr[L - 1]), p->sib_idx);
-    kv_free(kv, kv_branch_child(sc));
-    uint32_t out0, f0 = cow_target(kv, t, L, &out0);
-    place(kv, t, f0, out0, p->scratch[0]);
-    parent_cells_at(kv, t, L, left, out0, KV_NONE, nc);
-    p->sib_fr = KV_NONE;
-    return left;
-}
-
 void kv_tree_del(kv_store_t *kv, kv_txn_t *t)
 {
     kv_priv_t *p = kv_p(kv);
     kv_cell_t nc[2];
     uint32_t nnew = 0, ndel = 1, L = t->height - 1, idx = p->p_idx[L];
-    if (p->sib_fr != KV_NONE) {
-        idx = merge_leaf(kv, t, nc);
-        nnew = 1;
-        ndel = 2;
-        L--;
-    }
     for (;; L--) {
         int leaf = L + 1 == t->height;
         kv_build_splice(&p->build, kv_fdata(kv, p->p_fr[L]), leaf, idx, ndel,
                         nc, nnew);
-        ndel = 1;
         if (p->build.n == 0) {
             kv_free(kv, p->p_pg[L]);
             if (L == 0) {
@@ -339,19 +273,33 @@ void kv_tree_del(kv_store_t *kv, kv_txn_t *t)
                 return;
             }
             nnew = 0;
+            ndel = 1;
             idx = p->p_idx[L - 1];
             continue;
         }
+        if (p->m_fr[L] != KV_NONE) { /* planned by kv_tree_merge_prepare */
+            idx = kv_merge_level(kv, t, L, nc);
+            nnew = 1;
+            ndel = 2;
+            continue;
+        }
         kv_build_write(p->scratch[0], &p->build, 0, p->build.n, leaf);
-        uint32_t out0, f0 = cow_target(kv, t, L, &out0);
-        place(kv, t, f0, out0, p->scratch[0]);
+        uint32_t out0, f0 = kv_cow_target(kv, t, L, &out0);
+        kv_place(kv, t, f0, out0, p->scratch[0]);
         if (L == 0) {
             del_root(kv, t, out0, f0);
             return;
         }
-        if (out0 == p->p_pg[L] && nnew == 1)
-            return;
+        if (out0 == p->p_pg[L]) {
+            /* Changed in place: the parent still points right. Only a
+             * merge planned further up still changes anything there. */
+            if (p->m_top == KV_NONE || p->m_top >= L)
+                return;
+            nnew = ndel = idx = 0;
+            continue;
+        }
         nnew = parent_cells(kv, t, L, out0, KV_NONE, nc);
+        ndel = 1;
         idx = p->p_idx[L - 1];
     }
 }

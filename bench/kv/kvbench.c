@@ -293,6 +293,12 @@ static void report(void)
     kv_stats(&b.kv, &st);
     printk(KLOG_INFO, "kvbench: mote store: %u pages used of %u, high water %u",
            st.used_pages, st.npages, st.high_water);
+    printk(KLOG_INFO,
+           "kvbench: mote store: %llu pages written in %llu write requests, "
+           "%llu flushes, %llu pages read",
+           (unsigned long long)st.page_writes,
+           (unsigned long long)st.write_reqs, (unsigned long long)st.flushes,
+           (unsigned long long)st.page_reads);
     kvb_lmdb_close();
     kshutdown(0);
 }

@@ -77,6 +77,9 @@ typedef struct kv_config {
                            * such pages stay unused until the next open. */
     void *mem;            /* kv_mem_size() bytes, 4096-aligned, or NULL */
     size_t mem_size;
+    uint32_t write_slots; /* block write requests in flight at most (each a
+                           * run of up to KBLK_MAX_SEGS pages); 0 = 32, the
+                           * most; fewer for a device with a short queue */
 } kv_config_t;
 
 typedef struct kv_stats {
@@ -88,7 +91,12 @@ typedef struct kv_stats {
     uint32_t leaked;     /* pages lost to a full pending ring until reopen */
     uint64_t page_reads, page_writes, flushes, cache_hits;
     uint64_t bytes_written;
-    uint64_t spills; /* dirty pages written early: cache too small */
+    uint64_t spills;        /* dirty pages written early: cache too small */
+    uint64_t write_reqs;    /* block write requests (a run of pages is one) */
+    uint64_t write_chained; /* of those, issued by a completed write: the
+                             * commit kept every write slot busy */
+    uint64_t merges;        /* nodes merged with a neighbour on delete */
+    uint64_t inplace;       /* changes made in a txn's own page, no rebuild */
 } kv_stats_t;
 
 struct kv_txn {

@@ -12,6 +12,13 @@
  *
  * The workload draws from its own generator, so it is the same for every
  * k; the disk's completion order and the crash draw from the test seed.
+ *
+ * A commit writes its pages as runs of contiguous pages, one multi-segment
+ * request each, all queued at once: the write slots take a run each and a
+ * completed write starts the next run (kv_io.c). The sweeps with one or
+ * two write slots and wide transactions make every commit go through that
+ * queue, so the power also goes between chained writes, with runs of many
+ * pages in flight (checked: multi-page requests and chained writes seen).
  */
 #include <stdio.h>
 
@@ -30,8 +37,10 @@ static state_t states[MAXSTATE]; /* states[j]: after the j-th commit */
 static uint8_t vbuf[64 << 10], sbuf[256 << 10];
 static uint64_t wl_state;
 static long crash_points, in_flight_seen, in_flight_applied;
-static int big_txns; /* bigger txns with more overflow: the cache spills */
-static uint64_t spills;
+static int big_txns;    /* bigger txns with more overflow: the cache spills */
+static int wide_txns;   /* many small puts per txn: commits of many runs */
+static uint32_t wslots; /* write slots of the store (0: default) */
+static uint64_t spills, wreqs, wpages, wchained;
 
 static uint32_t wl_rand(void)
 {
@@ -69,16 +78,25 @@ static int workload(uint64_t wseed, int *inflight)
             return -1;
         state_t next = states[acked];
         int nops = 1 + (int)(wl_rand() % (big_txns ? 24 : 6)), e = KERR_OK;
+        if (wide_txns)
+            nops = 16 + (int)(wl_rand() % 32);
+        /* The first big txn alone dirties more pages than the cache has
+         * (24 overflow values of 2-4 pages each): it always spills. */
+        int first_big = big_txns && x == 0;
+        if (first_big)
+            nops = 24;
         for (int o = 0; o < nops && e == KERR_OK; o++) {
             int i = (int)(wl_rand() % NKEY);
             key_of(i, k);
-            if (wl_rand() % 4 == 0) {
+            if (wl_rand() % 4 == 0 && !first_big) {
                 e = kvt_del(&t, k);
                 if (e == KERR_NOT_FOUND)
                     e = KERR_OK;
                 next.n[i] = 0xffff;
             } else {
-                uint32_t r = wl_rand() % (big_txns ? 3 : 20);
+                uint32_t r = wl_rand() % (big_txns ? 3 : wide_txns ? 8 : 20);
+                if (first_big)
+                    r = 0;
                 next.n[i] = (uint16_t)(r == 0 ? 1025 + wl_rand() % 12000
                                               : wl_rand() % 300);
                 next.seed[i] = (uint8_t)wl_rand();
@@ -149,7 +167,7 @@ static int reopen(uint32_t cache)
     fake_reboot(NULL);
     kv_service_register();
     memset(&kvt_kv, 0, sizeof kvt_kv);
-    return kvt_open_cfg(cache, 0);
+    return kvt_open_slots(cache, 0, wslots);
 }
 
 /* One crash at op (k); 1 if the workload finished before reaching it. */
@@ -160,12 +178,16 @@ static int crash_at(uint64_t wseed, uint64_t k, uint32_t pages, uint32_t sector,
     fake_blk_power_off_after(k);
     int inflight = 0;
     memset(states[0].n, 0xff, sizeof states[0].n);
-    int acked =
-        kvt_open_cfg(cache, 0) == KERR_OK ? workload(wseed, &inflight) : 0;
+    int acked = kvt_open_slots(cache, 0, wslots) == KERR_OK
+                    ? workload(wseed, &inflight)
+                    : 0;
     kv_stats_t st;
     if (kvt_kv.priv) {
         kv_stats(&kvt_kv, &st);
         spills += st.spills;
+        wreqs += st.write_reqs;
+        wpages += st.page_writes;
+        wchained += st.write_chained;
     }
     if (!fake_blk_powered_off())
         return 1;
@@ -229,10 +251,29 @@ TEST(kv_crash_every_boundary)
     big_txns = 1;
     for (int w = 0; w < 2 && !test_failed; w++)
         sweep(base + 100 + (uint64_t)w, 384, 512, KV_MIN_CACHE);
+    /* Wide txns through one or two write slots: every commit queues runs
+     * behind busy slots, so writes are chained from completions. */
+    big_txns = 0;
+    wide_txns = 1;
+    long before = crash_points;
+    wreqs = wpages = wchained = 0;
+    for (int w = 0; w < 3 && !test_failed; w++) {
+        wslots = 1 + (uint32_t)(w & 1);
+        sweep(base + 200 + (uint64_t)w, 512, w == 2 ? 4096 : 512, 64);
+    }
+    wslots = 0;
+    wide_txns = 0;
     printf("    %ld crash points tried; a commit was in flight at %ld of "
            "them and survived at %ld; %llu spills before a commit\n",
            crash_points, in_flight_seen, in_flight_applied,
            (unsigned long long)spills);
+    printf("    wide txns: %ld crash points, %llu pages in %llu write "
+           "requests, %llu chained from a completion\n",
+           crash_points - before, (unsigned long long)wpages,
+           (unsigned long long)wreqs, (unsigned long long)wchained);
     CHECK(spills > 0);
     CHECK(crash_points > 3000);
+    CHECK(crash_points - before > 300);
+    CHECK(wpages > 2 * wreqs); /* runs of pages, not one request a page */
+    CHECK(wchained > wreqs / 8);
 }

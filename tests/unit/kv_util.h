@@ -52,17 +52,26 @@ static inline void kvt_disk(uint32_t pages, uint32_t sector)
     kv_service_register();
 }
 
-static inline int kvt_open_cfg(uint32_t cache, uint32_t pending)
+/* Open with (cache) frames, (pending) ring entries, (wslots) write
+ * requests in flight (0: the store's default). */
+static inline int kvt_open_slots(uint32_t cache, uint32_t pending,
+                                 uint32_t wslots)
 {
     kvt_cfg = (kv_config_t){.dev = 0,
                             .cache_pages = cache,
                             .pending_max = pending,
                             .mem = kvt_mem,
-                            .mem_size = KVT_MEM};
+                            .mem_size = KVT_MEM,
+                            .write_slots = wslots};
     kv_req_t r;
     kv_req_init(&r, KOP_KV_OPEN, &kvt_kv, kvt_cb, NULL);
     r.cfg = &kvt_cfg;
     return kvt_run(&r);
+}
+
+static inline int kvt_open_cfg(uint32_t cache, uint32_t pending)
+{
+    return kvt_open_slots(cache, pending, 0);
 }
 
 static inline int kvt_open(void)
