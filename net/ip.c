@@ -4,6 +4,7 @@
 #include "net/cksum.h"
 #include "net/icmp.h"
 #include "net/stats.h"
+#include "net/tcp.h"
 #include "net/udp.h"
 #include "net/wire.h"
 
@@ -88,6 +89,10 @@ void net_ip_input(const uint8_t *p, uint32_t len, bool l2_bcast)
     case NET_IP_PROTO_UDP:
         NET_COUNT(ip_rx);
         net_udp_input(&h, p, bcast);
+        break;
+    case NET_IP_PROTO_TCP:
+        NET_COUNT(ip_rx);
+        net_tcp_input(&h, p);
         break;
     default:
         NET_COUNT(ip_drop_proto);
