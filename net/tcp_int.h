@@ -216,6 +216,7 @@ uint16_t tcp_rcv_wnd_field(tcp_tcb_t *t);
 uint32_t tcp_flight(const tcp_tcb_t *t);
 uint32_t tcp_ts_now(const tcp_tcb_t *t);
 extern bool tcp_tx_blocked;
+void tcp_out_reset(void);
 
 /* ---- tcp_timer.c ---- */
 /* Make sure the stack's timer polls TCP at or before (when). */

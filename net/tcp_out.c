@@ -111,23 +111,30 @@ void tcp_send_ctl(tcp_tcb_t *t, uint8_t flags, uint32_t seq)
     xmit(t, seq, flags, 0, 0);
 }
 
+/* RFC 5961 7: a global budget per second, so challenge ACKs cannot be
+ * turned into a reflection flood. */
+static uint64_t challenge_start;
+static uint32_t challenge_sent;
+
+void tcp_out_reset(void)
+{
+    tcp_tx_blocked = false;
+    challenge_start = 0;
+    challenge_sent = 0;
+}
+
 void tcp_send_challenge_ack(tcp_tcb_t *t)
 {
-    /* RFC 5961 7: a global budget per second, so challenge ACKs cannot be
-     * turned into a reflection flood (nor into a side channel: the budget
-     * is refilled, not randomised, which RFC 5961 10 accepts). */
-    static uint64_t window_start;
-    static uint32_t sent;
     uint64_t now = ktime_now();
-    if (now - window_start >= KTIME_S) {
-        window_start = now;
-        sent = 0;
+    if (now - challenge_start >= KTIME_S) {
+        challenge_start = now;
+        challenge_sent = 0;
     }
-    if (sent >= TCP_CHALLENGE_PER_S) {
+    if (challenge_sent >= TCP_CHALLENGE_PER_S) {
         NET_COUNT(tcp_challenge_limited);
         return;
     }
-    sent++;
+    challenge_sent++;
     tcp_stats.challenge_acks++;
     xmit(t, t->snd_nxt, TCP_ACK, 0, 0);
 }

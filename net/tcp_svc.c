@@ -516,7 +516,7 @@ void net_tcp_reset(void)
     memset(tcp_lsns, 0, sizeof tcp_lsns);
     memset(tcp_tws, 0, sizeof tcp_tws);
     memset(&tcp_stats, 0, sizeof tcp_stats);
-    tcp_tx_blocked = false;
+    tcp_out_reset();
     next_ephemeral = 0;
     tcp_secret_reset();
 }
