@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "mote/net.h"
+#include "net/netif.h"
 #include "net/stats.h"
 #include "net/tcp.h"
 #include "net/tcp_seg.h"
@@ -51,6 +52,8 @@
 
 #define TCP_MSS_DEFAULT 536      /* RFC 9293 3.7.1 when the peer says none */
 #define TCP_MSS_MAX (1500 - 40)
+/* TCP header, options and data that fit one frame of the interface. */
+#define TCP_FRAME_MAX (KNET_MAX_FRAME - NET_ETH_HLEN - NET_IP_HLEN)
 #define TCP_RTO_INIT_MS 1000     /* RFC 6298 2.1 */
 #define TCP_RTO_MIN_MS 200       /* Linux's; RFC 6298's 1 s is a SHOULD */
 #define TCP_RTO_MAX_MS 60000

@@ -90,7 +90,11 @@ static bool xmit(tcp_tcb_t *t, uint32_t seq, uint8_t flags, uint32_t off,
         h.tsecr = t->ts_recent;
     }
     if (t->sack_ok && t->nooo && !(flags & TCP_SYN)) {
-        h.nsack = t->nooo;
+        /* SACK blocks only as far as the frame has room beside the data
+         * (a full segment carries none; the duplicate ACKs do). */
+        uint32_t used = TCP_HLEN + (h.ts ? 12 : 0) + len + 4;
+        uint32_t fit = used < TCP_FRAME_MAX ? (TCP_FRAME_MAX - used) / 8 : 0;
+        h.nsack = (uint8_t)tcp_min(t->nooo, fit);
         h.sack = t->ooo;
     }
     uint32_t hl = net_tcp_build(p, &h);

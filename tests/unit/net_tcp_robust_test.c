@@ -465,3 +465,33 @@ TEST(cancelled_send_reports_bytes_taken)
     CHECK_EQ(rx.result, KERR_CANCELLED);
     CHECK(!c.open);
 }
+
+TEST(full_segments_with_sack_state_fit_the_frame)
+{
+    net_tcp_listener_t l;
+    net_tcp_conn_t c;
+    peer_t p;
+    established(&l, &c, &p, 41011, &LINUX_SYN);
+    net_tcp_set_nodelay(&c, true);
+    /* Three holes: SACK state to report. */
+    for (uint32_t i = 0; i < 3; i++)
+        peer_send_at(&p, p.seq + 10 + 10 * i, p.ack, TCP_ACK, "z", 1);
+    fake_net_clear_sent();
+    static uint8_t big[6000];
+    io_t tx;
+    CHECK_EQ(io_submit(&tx, KOP_TCP_SEND, &c, big, sizeof big), KERR_OK);
+    fake_settle();
+    CHECK_EQ(net_stats.eth_tx_error, 0);
+    tcp_seg_t s;
+    CHECK(sent_seg(0, &s));
+    CHECK_EQ(s.len, 1448);
+    for (int i = 0; i < fake_net_sent_count(); i++) {
+        uint32_t len;
+        fake_net_sent(i, &len);
+        CHECK(len <= KNET_MAX_FRAME);
+    }
+    /* The short last segment still reports the blocks. */
+    CHECK(sent_seg(-1, &s));
+    CHECK(s.len < 1448);
+    CHECK_EQ(s.nsack, 3);
+}
