@@ -309,6 +309,7 @@ static void ack_advance(tcp_tcb_t *t, const tcp_seg_t *s)
         tcp_rtt_sample(t, (uint32_t)((ktime_now() - t->rtt_start) / KTIME_MS));
     }
     t->retries = 0;
+    tcp_sack_update(t, s);
     tcp_cc_ack(t, s->ack, acked);
     if (t->snd_una == t->snd_max)
         t->rto_at = 0;
@@ -333,8 +334,13 @@ static bool ack_arrives(tcp_tcb_t *t, const tcp_seg_t *s)
     uint32_t wnd = (uint32_t)s->wnd << t->snd_ws;
     if (SEQ_GT(s->ack, t->snd_una)) {
         ack_advance(t, s);
-    } else if (s->ack == t->snd_una && !s->len && !(s->flags & TCP_FIN) &&
-               wnd == t->snd_wnd && t->snd_una != t->snd_max) {
+    } else if (s->ack == t->snd_una && t->snd_una != t->snd_max &&
+               ((!s->len && !(s->flags & TCP_FIN) && wnd == t->snd_wnd) ||
+                s->nsack)) {
+        /* A duplicate ACK (RFC 5681 2); with SACK blocks any ACK that does
+         * not advance counts (RFC 6675 2), with data on it or a window
+         * that moved, as receivers that autotune move it. */
+        tcp_sack_update(t, s);
         tcp_cc_dupack(t);
     }
     if (SEQ_LT(t->snd_wl1, s->seq) ||

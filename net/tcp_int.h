@@ -49,6 +49,7 @@
 #define NET_TCP_SYN_BACKLOG 16   /* half-open per listener, then cookies */
 #endif
 #define NET_TCP_OOO 4            /* out-of-order ranges kept per conn */
+#define NET_TCP_SACK_SB 8        /* SACKed ranges the sender remembers */
 
 #define TCP_MSS_DEFAULT 536      /* RFC 9293 3.7.1 when the peer says none */
 #define TCP_MSS_MAX (1500 - 40)
@@ -125,6 +126,9 @@ typedef struct tcp_tcb {
     uint8_t nooo;
     tcp_sack_blk_t ooo[NET_TCP_OOO]; /* sequence ranges past rcv_nxt */
     uint32_t unacked_segs;       /* full segments received since our ACK */
+    uint8_t nsacked;
+    tcp_sack_blk_t sacked[NET_TCP_SACK_SB]; /* what the peer SACKed */
+    uint32_t rexmit_nxt;         /* recovery: holes before this are resent */
     kerr_t err;                  /* why it died (tcp_drop) */
     uint8_t sbuf[NET_TCP_SNDBUF];
     uint8_t rbuf[NET_TCP_RCVBUF];
@@ -193,7 +197,19 @@ uint32_t tcp_rb_store(tcp_tcb_t *t, uint32_t seq, const uint8_t *p,
                       uint32_t n);
 uint32_t tcp_rb_read(tcp_tcb_t *t, uint8_t *p, uint32_t n);
 
+/* ---- tcp_sack.c: the sender's scoreboard ---- */
+void tcp_sack_update(tcp_tcb_t *t, const tcp_seg_t *s);
+/* Bytes the peer holds above snd_una. */
+uint32_t tcp_sack_bytes(const tcp_tcb_t *t);
+/* The end of the SACKed range (seq) is in, or (seq) itself. */
+uint32_t tcp_sack_skip(const tcp_tcb_t *t, uint32_t seq);
+/* The first hole at or after (from), below the highest SACKed byte. */
+bool tcp_sack_hole(const tcp_tcb_t *t, uint32_t from, uint32_t *seq,
+                   uint32_t *len);
+
 /* ---- tcp_out.c: sending ---- */
+/* Resend (len) bytes at (seq) (a SACK hole). */
+void tcp_retransmit_at(tcp_tcb_t *t, uint32_t seq, uint32_t len);
 /* Send what the windows allow, plus an owed ACK. */
 void tcp_output(tcp_tcb_t *t);
 /* A segment with no data: (flags) at sequence (seq). */

@@ -292,6 +292,11 @@ void tcp_output(tcp_tcb_t *t)
         return;
     }
     for (;;) {
+        if (SEQ_LT(t->snd_nxt, t->snd_max) && t->nsacked) {
+            /* Going back after a timeout: skip what the peer holds. */
+            uint32_t k = tcp_sack_skip(t, t->snd_nxt);
+            t->snd_nxt = SEQ_GT(k, t->snd_max) ? t->snd_max : k;
+        }
         uint32_t off = t->snd_nxt - t->sb_seq;
         uint32_t avail = SEQ_LEQ(t->snd_nxt, t->sb_seq + t->sb_len)
                              ? t->sb_len - off : 0;
@@ -350,6 +355,36 @@ void tcp_retransmit_one(tcp_tcb_t *t)
     xmit(t, t->snd_una, TCP_ACK | (fin ? TCP_FIN : 0), off, len);
 }
 
+void tcp_retransmit_at(tcp_tcb_t *t, uint32_t seq, uint32_t len)
+{
+    uint32_t off = seq - t->sb_seq;
+    if (SEQ_LT(seq, t->sb_seq) || off >= t->sb_len)
+        return;
+    len = tcp_min(len, t->sb_len - off);
+    tcp_stats.retransmits++;
+    NET_COUNT(tcp_retransmit);
+    t->rtt_timing = false;
+    xmit(t, seq, TCP_ACK, off, len);
+}
+
+/* Recovery: resend the first unacknowledged segment if not done yet,
+ * else the next hole the peer's SACK blocks show (tcp_sack.c). */
+static void recovery_resend(tcp_tcb_t *t)
+{
+    uint32_t seq, len;
+    if (SEQ_LT(t->rexmit_nxt, t->snd_una))
+        t->rexmit_nxt = t->snd_una;
+    if (t->rexmit_nxt == t->snd_una) {
+        tcp_retransmit_one(t);
+        t->rexmit_nxt = t->snd_una + t->mss;
+        return;
+    }
+    if (tcp_sack_hole(t, t->rexmit_nxt, &seq, &len)) {
+        tcp_retransmit_at(t, seq, len);
+        t->rexmit_nxt = seq + len;
+    }
+}
+
 /* ---- congestion control: NewReno ---- */
 
 void tcp_init_cc(tcp_tcb_t *t)
@@ -377,7 +412,7 @@ void tcp_cc_ack(tcp_tcb_t *t, uint32_t ack, uint32_t acked)
         } else {
             /* Partial: the next hole is lost too; deflate by what was
              * acknowledged, add one MSS back (step 4). */
-            tcp_retransmit_one(t);
+            recovery_resend(t);
             t->cwnd = t->cwnd > acked ? t->cwnd - acked : t->mss;
             if (acked >= t->mss)
                 t->cwnd += t->mss;
@@ -400,14 +435,34 @@ void tcp_cc_ack(tcp_tcb_t *t, uint32_t ack, uint32_t acked)
         t->cwnd = 4u * NET_TCP_SNDBUF; /* no use growing past the ring */
 }
 
+/* Duplicate ACKs that mean loss: 3, or fewer when so little is in flight
+ * and nothing new can be sent that 3 could never come (RFC 5827 early
+ * retransmit). */
+static uint32_t dupthresh(const tcp_tcb_t *t)
+{
+    uint32_t segs = (tcp_flight(t) + t->mss - 1) / t->mss;
+    bool unsent = SEQ_LT(t->snd_max, t->sb_seq + t->sb_len);
+    if (unsent || !t->nsacked)
+        return 3;
+    if (tcp_sack_bytes(t) + t->mss >= tcp_flight(t))
+        return 1; /* all but the first segment arrived: it is lost */
+    if (segs >= 4)
+        return 3;
+    return segs > 2 ? segs - 1 : 1;
+}
+
 void tcp_cc_dupack(tcp_tcb_t *t)
 {
     t->dupacks++;
     if (t->in_recovery) {
         t->cwnd += t->mss; /* inflate: one segment left the network */
+        if (t->nsacked)
+            recovery_resend(t);
         return;
     }
-    if (t->dupacks != 3)
+    /* RFC 6675 IsLost: enough SACKed above the hole means loss even if
+     * the duplicate ACKs themselves were lost or rode on data. */
+    if (t->dupacks < dupthresh(t) && tcp_sack_bytes(t) < 3u * t->mss)
         return;
     /* RFC 6582 3.2 step 1: only if this loss is past the last recovery. */
     if (!SEQ_GT(t->snd_una, t->recover) && t->recover != t->iss)
@@ -416,7 +471,8 @@ void tcp_cc_dupack(tcp_tcb_t *t)
     t->recover = t->snd_max;
     t->in_recovery = true;
     NET_COUNT(tcp_fast_retransmit);
-    tcp_retransmit_one(t);
+    t->rexmit_nxt = t->snd_una;
+    recovery_resend(t);
     t->cwnd = t->ssthresh + 3u * t->mss;
 }
 
