@@ -1,4 +1,4 @@
-# TCP in the IP stack (net/tcp*.c, docs/tcp.md).
+# TCP in the IP stack (net/tcp/, docs/tcp.md).
 #
 #   make tcp-test        apps/tcpecho on hosted (TAP), x64 and arm64 VMs in
 #                        network namespaces against Linux: nc, socat,
@@ -33,10 +33,11 @@ TCP_FUZZ_DIR  := $(BUILD)/tcp-fuzz
 TCP_FUZZ_SECS ?= 25
 TCP_FUZZ_SRCS = tests/fuzz/tcp_fuzz.c $(wildcard kernel/*.c) \
                 $(wildcard crypto/*.c) lib/fmt.c $(wildcard net/*.c) \
+                $(wildcard net/tcp/*.c) \
                 tests/unit/fake_platform.c tests/unit/fake_blk.c \
                 tests/unit/fake_net.c
 
-$(TCP_FUZZ_DIR)/tcp_fuzz: $(TCP_FUZZ_SRCS) $(wildcard net/*.h)
+$(TCP_FUZZ_DIR)/tcp_fuzz: $(TCP_FUZZ_SRCS) $(wildcard net/*.h net/tcp/*.h)
 	@mkdir -p $(dir $@)
 	@$(CC) -std=gnu11 -g -O1 $(WARN) -Wno-gnu-statement-expression \
 	    -Iinclude -I. -fsanitize=fuzzer,address,undefined \

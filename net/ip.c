@@ -91,8 +91,11 @@ void net_ip_input(const uint8_t *p, uint32_t len, bool l2_bcast)
         net_udp_input(&h, p, bcast);
         break;
     case NET_IP_PROTO_TCP:
+        if (!net_tcp_input(&h, p)) {
+            NET_COUNT(ip_drop_proto);
+            break;
+        }
         NET_COUNT(ip_rx);
-        net_tcp_input(&h, p);
         break;
     default:
         NET_COUNT(ip_drop_proto);

@@ -47,7 +47,7 @@ void net_stack_init(void)
     }
     memcpy(net_if.mac, info.mac, 6);
     kservice_register(KOP_CLASS_UDP, &net_udp_service);
-    kservice_register(KOP_CLASS_TCP, &net_tcp_service);
+    net_tcp_register();
     kservice_register(KOP_CLASS_DNS, &net_dns_service);
     kerr_t err = net_if_start();
     if (err) {

@@ -21,8 +21,8 @@
 #include "mote/net.h"
 #include "net/cksum.h"
 #include "net/netif.h"
-#include "net/tcp_int.h"
-#include "net/tcp_seg.h"
+#include "net/tcp/tcp_int.h"
+#include "net/tcp/tcp_seg.h"
 #include "net/wire.h"
 #include "tests/unit/fake_platform.h"
 

@@ -9,8 +9,8 @@
 #include "kernel/kqueue.h"
 #include "mote/ktime.h"
 #include "net/tcp.h"
-#include "net/tcp_int.h"
-#include "net/tcp_seg.h"
+#include "net/tcp/tcp_int.h"
+#include "net/tcp/tcp_seg.h"
 
 /* The peer's side of one connection. */
 typedef struct peer {

@@ -28,7 +28,7 @@
 #include "net/netif.h"
 #include "net/stats.h"
 #include "net/tcp.h"
-#include "net/tcp_seg.h"
+#include "net/tcp/tcp_seg.h"
 
 #ifndef NET_TCP_CONNS
 #define NET_TCP_CONNS 64         /* control blocks, every state but TIME-WAIT */

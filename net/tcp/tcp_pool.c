@@ -1,7 +1,7 @@
 /* net: TCP's pools: control blocks, listeners, TIME-WAIT entries, and the
  * lookups over them. Linear scans: the pools are small (tcp_int.h) and a
  * scan of 64 four-tuples costs less than the checksum of one segment. */
-#include "net/tcp_int.h"
+#include "net/tcp/tcp_int.h"
 #include "lib/kstring.h"
 #include "mote/ktime.h"
 

@@ -12,8 +12,9 @@
  * the send ring as room appears; its `done` grows as it is taken, which is
  * what a cancelled or failed send reports.
  */
-#include "net/tcp_int.h"
+#include "net/tcp/tcp_int.h"
 #include "kernel/kqueue.h"
+#include "kernel/kservice.h"
 #include "lib/kstring.h"
 #include "mote/krng.h"
 #include "mote/ktime.h"
@@ -521,7 +522,7 @@ void net_tcp_reset(void)
     tcp_secret_reset();
 }
 
-const kservice_t net_tcp_service = {
+static const kservice_t net_tcp_service = {
     .name = "net-tcp",
     .submit = tcp_submit,
     .cancel = tcp_cancel,
@@ -529,3 +530,8 @@ const kservice_t net_tcp_service = {
     .close = svc_unlisten,
     .ctl = svc_ctl,
 };
+
+void net_tcp_register(void)
+{
+    kservice_register(KOP_CLASS_TCP, &net_tcp_service);
+}

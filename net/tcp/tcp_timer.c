@@ -9,7 +9,7 @@
  * the earliest deadline; net_timer_kick pulls the timer in when a new
  * deadline is earlier than the armed one.
  */
-#include "net/tcp_int.h"
+#include "net/tcp/tcp_int.h"
 #include "mote/ktime.h"
 #include "net/timer.h"
 

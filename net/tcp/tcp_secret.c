@@ -18,7 +18,7 @@
  * peer sent timestamps (as Linux does); without timestamps a cookie
  * connection runs without them.
  */
-#include "net/tcp_int.h"
+#include "net/tcp/tcp_int.h"
 #include "crypto/chacha20.h"
 #include "lib/kstring.h"
 #include "mote/krng.h"

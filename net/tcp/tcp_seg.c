@@ -1,5 +1,5 @@
 /* net: TCP header parsing and building (see tcp_seg.h). */
-#include "net/tcp_seg.h"
+#include "net/tcp/tcp_seg.h"
 #include "lib/kstring.h"
 #include "net/cksum.h"
 #include "net/wire.h"

@@ -9,7 +9,7 @@
  * and tcp_tx_blocked asks the timer to try again as soon as a buffer is
  * freed (net_tcp_tx_ready).
  */
-#include "net/tcp_int.h"
+#include "net/tcp/tcp_int.h"
 #include "lib/kstring.h"
 #include "mote/ktime.h"
 #include "net/ip.h"

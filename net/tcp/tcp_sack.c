@@ -9,7 +9,7 @@
  * Without SACK (the peer did not offer it) the scoreboard stays empty and
  * recovery is plain NewReno.
  */
-#include "net/tcp_int.h"
+#include "net/tcp/tcp_int.h"
 
 static void sb_remove(tcp_tcb_t *t, unsigned i)
 {

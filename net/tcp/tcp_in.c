@@ -11,7 +11,7 @@
  *   5. data into the receive ring (tcp_buf.c), then the FIN.
  * LISTEN (with SYN cookies), SYN-SENT and TIME-WAIT have their own paths.
  */
-#include "net/tcp_int.h"
+#include "net/tcp/tcp_int.h"
 #include "mote/ktime.h"
 #include "net/netif.h"
 
@@ -537,33 +537,34 @@ static bool segment_ok(const net_ip_hdr_t *h, const uint8_t *u, uint32_t len,
     return true;
 }
 
-void net_tcp_input(const net_ip_hdr_t *h, const uint8_t *p)
+bool net_tcp_input(const net_ip_hdr_t *h, const uint8_t *p)
 {
     const uint8_t *u = p + h->hlen;
     uint32_t len = (uint32_t)h->total - h->hlen;
     tcp_seg_t s;
     if (!segment_ok(h, u, len, &s))
-        return;
+        return true;
     tcp_stats.segs_rx++;
     NET_COUNT(tcp_rx);
     tcp_tcb_t *t = tcp_tcb_find(h->dst, s.dport, h->src, s.sport);
     if (t) {
         segment_arrives(t, &s);
-        return;
+        return true;
     }
     tcp_tw_t *w = tcp_tw_find(h->dst, s.dport, h->src, s.sport);
     if (w) {
         tw_input(w, h, &s);
-        return;
+        return true;
     }
     tcp_lsn_t *l = tcp_lsn_find(s.dport);
     if (l) {
         listen_input(l, h, &s);
-        return;
+        return true;
     }
     tcp_stats.drop_no_conn++;
     NET_COUNT(tcp_drop_noconn);
     if (s.flags & TCP_SYN)
         tcp_stats.conns_refused++;
     tcp_send_rst_for(h->src, h->dst, &s);
+    return true;
 }

@@ -1,5 +1,5 @@
 /* net: the send and receive rings of a connection (see tcp_int.h). */
-#include "net/tcp_int.h"
+#include "net/tcp/tcp_int.h"
 #include "lib/kstring.h"
 
 #define SB_MASK (NET_TCP_SNDBUF - 1)
