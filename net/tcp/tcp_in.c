@@ -215,9 +215,13 @@ static bool seq_acceptable(const tcp_tcb_t *t, const tcp_seg_t *s)
 {
     uint32_t wnd = tcp_rb_space(t);
     uint32_t slen = s->len + !!(s->flags & TCP_FIN);
+    /* A bare ACK from a sender that filled our window carries the
+     * window's right edge as its sequence number: RFC 9293's strict
+     * "< RCV.NXT + RCV.WND" would drop it and its acknowledgment with it,
+     * every time, so the edge itself is accepted (as Linux does). */
     if (!slen)
         return wnd ? SEQ_LEQ(t->rcv_nxt, s->seq) &&
-                         SEQ_LT(s->seq, t->rcv_nxt + wnd)
+                         SEQ_LEQ(s->seq, t->rcv_nxt + wnd)
                    : s->seq == t->rcv_nxt;
     if (!wnd)
         return false;

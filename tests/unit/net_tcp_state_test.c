@@ -555,3 +555,26 @@ TEST(our_window_closes_and_reopens)
     CHECK(sent_seg(-1, &s));
     CHECK(s.wnd > 0);
 }
+
+TEST(bare_ack_at_the_window_edge_is_processed)
+{
+    net_tcp_listener_t l;
+    net_tcp_conn_t c;
+    tcp_boot(&l, 80);
+    peer_t p = peer_new(40015, 80, 1000);
+    accept_from(&l, &c, &p, 0);
+    io_t tx;
+    CHECK_EQ(io_submit(&tx, KOP_TCP_SEND, &c, "data", 4), KERR_OK);
+    fake_settle();
+    /* The peer filled our window (those segments are still on their way,
+     * or lost) and acknowledges our data from its snd_nxt: the edge. */
+    uint32_t edge = p.seq + NET_TCP_RCVBUF;
+    p.ack += 4;
+    peer_send_at(&p, edge, p.ack, TCP_ACK, 0, 0);
+    CHECK_EQ(tcb_of_conn(&c)->snd_una, p.ack);
+    CHECK_EQ(tcb_of_conn(&c)->rto_at, 0);
+    /* One byte past the edge is still out of window. */
+    uint64_t oow = tcp_stats.drop_out_of_window;
+    peer_send_at(&p, edge + 1, p.ack, TCP_ACK, 0, 0);
+    CHECK_EQ(tcp_stats.drop_out_of_window, oow + 1);
+}
