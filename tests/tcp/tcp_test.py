@@ -158,7 +158,7 @@ class Mote:
 BULK = r'''
 import hashlib, os, socket, sys, threading, time
 n = %d
-s = socket.create_connection((%r, %d), timeout=60)
+s = socket.create_connection((%r, %d), timeout=%d)  # sendall's total
 data = os.urandom(n)
 got = bytearray()
 def rd():
@@ -208,7 +208,7 @@ def check(ns, name, ok, why="", mote=None):
 
 
 def bulk(ns, secs):
-    rc, out = ns.py(BULK % (BIG, MOTE, 8080, secs), secs + 15)
+    rc, out = ns.py(BULK % (BIG, MOTE, 8080, secs, secs), secs + 15)
     m = re.search(r"bytes (\d+) sha (\w+) secs ([\d.]+)", out)
     ok = bool(m) and int(m.group(1)) == BIG and m.group(2) == "ok"
     return ok, (m.group(3) if m else None), out[-300:]
