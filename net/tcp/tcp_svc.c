@@ -336,7 +336,7 @@ static kerr_t conn_submit(kwork_t *w, net_tcp_conn_t *c)
         return KERR_OK;
     case KOP_TCP_RECV:
         kq_push(&c->rx, w);
-        rx_fill(t, c);
+        tcp_svc_wake(t); /* may end a TIME-WAIT kept for unread data */
         tcp_output(t);
         return KERR_OK;
     case KOP_TCP_SHUTDOWN:

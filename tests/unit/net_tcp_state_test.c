@@ -578,3 +578,54 @@ TEST(bare_ack_at_the_window_edge_is_processed)
     peer_send_at(&p, edge + 1, p.ack, TCP_ACK, 0, 0);
     CHECK_EQ(tcp_stats.drop_out_of_window, oow + 1);
 }
+
+TEST(time_wait_keeps_unread_data_until_read)
+{
+    net_tcp_listener_t l;
+    net_tcp_conn_t c;
+    tcp_boot(&l, 80);
+    peer_t p = peer_new(40016, 80, 1000);
+    accept_from(&l, &c, &p, 0);
+    peer_send(&p, TCP_ACK | TCP_PSH, "abc", 3); /* nobody reads yet */
+    io_t sh;
+    CHECK_EQ(io_submit(&sh, KOP_TCP_SHUTDOWN, &c, 0, 0), KERR_OK);
+    fake_settle();
+    p.ack++;
+    peer_send(&p, TCP_ACK | TCP_FIN, 0, 0);
+    CHECK_EQ(sh.result, KERR_OK);
+    /* TIME-WAIT, but the block stays: three bytes are unread. */
+    CHECK_EQ(tcp_stats.conns_open, 1);
+    CHECK_EQ(tcb_of_conn(&c)->state, TCP_TIME_WAIT);
+    char buf[8];
+    io_t rx;
+    CHECK_EQ(io_submit(&rx, KOP_TCP_RECV, &c, buf, sizeof buf), KERR_OK);
+    fake_settle();
+    CHECK_EQ(rx.result, KERR_OK);
+    CHECK_EQ(rx.r.done, 3);
+    CHECK(memcmp(buf, "abc", 3) == 0);
+    /* Read: now a compact entry, and the end of the stream. */
+    CHECK_EQ(tcp_stats.conns_open, 0);
+    CHECK(tcp_tw_find(US_IP, 80, PEER_IP, 40016) != 0);
+    CHECK_EQ(io_submit(&rx, KOP_TCP_RECV, &c, buf, sizeof buf), KERR_OK);
+    fake_settle();
+    CHECK_EQ(rx.result, KERR_CLOSED);
+    net_tcp_close(&c);
+}
+
+TEST(orphan_in_fin_wait_2_is_dropped_after_a_minute)
+{
+    net_tcp_listener_t l;
+    net_tcp_conn_t c;
+    tcp_boot(&l, 80);
+    peer_t p = peer_new(40017, 80, 1000);
+    accept_from(&l, &c, &p, 0);
+    net_tcp_close(&c);
+    fake_settle();
+    p.ack++;
+    peer_send(&p, TCP_ACK, 0, 0); /* our FIN acked; the peer never closes */
+    CHECK_EQ(tcp_stats.conns_open, 1);
+    fake_run(TCP_FIN_TIMEOUT_MS * KTIME_MS - KTIME_S);
+    CHECK_EQ(tcp_stats.conns_open, 1);
+    fake_run(2 * KTIME_S);
+    CHECK_EQ(tcp_stats.conns_open, 0);
+}
