@@ -34,7 +34,7 @@ override ARGS :=
 endif
 
 # The QEMU arguments every bare-metal platform shares: virtio-net on user
-# networking (host 127.0.0.1:PORT forwarded to the app's port, APP_PORT:
+# networking (host 127.0.0.1:PORT forwarded to the app's port, UDP and TCP, APP_PORT:
 # 8080 unless apps/<app>/app.mk says otherwise) or an
 # existing TAP device (NET=tap:IFNAME), virtio-blk on DRIVE, virtio-rng;
 # over virtio-mmio (virtio-*-device, modern registers unless MMIO_LEGACY=1)
@@ -44,7 +44,7 @@ endif
 MMIO_LEGACY ?= 0
 QEMU_EXTRA ?=
 VIRTIO_BUS = $(if $(filter 1,$(USE_PCI)),pci,device)
-QEMU_NETDEV = $(if $(filter tap:%,$(NET)),-netdev tap$(,)id=n0$(,)ifname=$(NET:tap:%=%)$(,)script=no$(,)downscript=no,-netdev user$(,)id=n0$(,)hostfwd=udp:127.0.0.1:$(PORT)-:$(APP_PORT))
+QEMU_NETDEV = $(if $(filter tap:%,$(NET)),-netdev tap$(,)id=n0$(,)ifname=$(NET:tap:%=%)$(,)script=no$(,)downscript=no,-netdev user$(,)id=n0$(,)hostfwd=udp:127.0.0.1:$(PORT)-:$(APP_PORT)$(,)hostfwd=tcp:127.0.0.1:$(PORT)-:$(APP_PORT))
 QEMU_VIRTIO = $(if $(filter 1,$(USE_PCI) $(MMIO_LEGACY)),,-global virtio-mmio.force-legacy=false) \
   $(QEMU_NETDEV) -device virtio-net-$(VIRTIO_BUS),netdev=n0$(if $(filter 1,$(USE_PCI)),$(,)romfile=) \
   -drive file=$(DRIVE),format=raw,if=none,id=d0 -device virtio-blk-$(VIRTIO_BUS),drive=d0 \

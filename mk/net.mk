@@ -52,10 +52,11 @@ NET_FUZZ_DIR  := $(BUILD)/net-fuzz
 NET_FUZZ_SECS ?= 25
 NET_FUZZ_SRCS = tests/fuzz/net_fuzz.c $(wildcard kernel/*.c) \
                 $(wildcard crypto/*.c) lib/fmt.c lib/kdate.c $(wildcard net/*.c) \
+                $(wildcard net/tcp/*.c) \
                 tests/unit/fake_platform.c tests/unit/fake_blk.c \
                 tests/unit/fake_net.c
 
-$(NET_FUZZ_DIR)/net_fuzz: $(NET_FUZZ_SRCS) $(wildcard net/*.h)
+$(NET_FUZZ_DIR)/net_fuzz: $(NET_FUZZ_SRCS) $(wildcard net/*.h net/tcp/*.h)
 	@mkdir -p $(dir $@)
 	@$(CC) -std=gnu11 -g -O1 $(WARN) -Wno-gnu-statement-expression \
 	    -Iinclude -I. -fsanitize=fuzzer,address,undefined \

@@ -16,7 +16,7 @@ UNIT_BINS   := $(patsubst tests/unit/%.c,$(UNIT_DIR)/%,$(UNIT_TESTS))
 
 unit_core_srcs  := $(wildcard kernel/*.c) $(wildcard crypto/*.c) lib/fmt.c lib/kdate.c net/udp_api.c net/tcp_api.c \
                    $(wildcard lib/rt/*.c)
-unit_net_srcs   := $(filter-out net/udp_api.c net/tcp_api.c,$(wildcard net/*.c))
+unit_net_srcs   := $(filter-out net/udp_api.c net/tcp_api.c,$(wildcard net/*.c) $(wildcard net/tcp/*.c))
 unit_store_srcs := $(wildcard store/*.c)
 unit_sbx_srcs   := $(wildcard sandbox/*.c) $(wildcard wasm/*.c)
 unit_objs = $(patsubst %.c,$(UNIT_DIR)/obj/%.o,$(1))

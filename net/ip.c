@@ -5,6 +5,7 @@
 #include "net/icmp.h"
 #include "net/stats.h"
 #include "net/tun.h"
+#include "net/tcp.h"
 #include "net/udp.h"
 #include "net/wire.h"
 
@@ -95,6 +96,13 @@ void net_ip_input(const uint8_t *p, uint32_t len, bool l2_bcast)
     case NET_IP_PROTO_UDP:
         NET_COUNT(ip_rx);
         net_udp_input(&h, p, bcast);
+        break;
+    case NET_IP_PROTO_TCP:
+        if (!net_tcp_input(&h, p)) {
+            NET_COUNT(ip_drop_proto);
+            break;
+        }
+        NET_COUNT(ip_rx);
         break;
     default:
         NET_COUNT(ip_drop_proto);

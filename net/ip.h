@@ -6,6 +6,7 @@
  * a destination that is ours (or broadcast, or anything while we have no
  * address yet, which DHCP needs), and no fragmentation: fragments are
  * dropped and counted (docs/network.md says why). Options are skipped.
+ * Protocols: ICMP, UDP and TCP (net/tcp.h).
  *
  * Output: we send 20-byte headers with TTL 64, DF set, a fresh ID per
  * packet. Routing is one subnet plus a default gateway.

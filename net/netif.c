@@ -5,6 +5,7 @@
 #include "net/arp.h"
 #include "net/ip.h"
 #include "net/stats.h"
+#include "net/tcp.h"
 #include "net/udp.h"
 #include "net/wire.h"
 
@@ -62,6 +63,7 @@ void net_tx_free(net_txbuf_t *b, kerr_t err)
     b->next = tx_free_list;
     tx_free_list = b;
     net_udp_tx_ready();
+    net_tcp_tx_ready();
 }
 
 static void tx_done(kwork_t *w)

@@ -30,7 +30,9 @@
 #define NET_TX_BUFS 32       /* frames in flight to the device or on ARP */
 #endif
 #ifndef NET_RX_ARMED
-#define NET_RX_ARMED 8       /* receives kept armed on the device */
+#define NET_RX_ARMED 32      /* receives kept armed on the device: a TCP
+                              * window's burst (22 frames) must fit here
+                              * plus the driver's backlog, or frames drop */
 #endif
 #define NET_DNS_SERVERS 3
 

@@ -12,6 +12,7 @@
 #include "net/stats.h"
 #include "net/timer.h"
 #include "net/tun.h"
+#include "net/tcp.h"
 #include "net/udp.h"
 
 static void stack_reset(void)
@@ -21,6 +22,7 @@ static void stack_reset(void)
     net_if_reset();
     net_arp_reset();
     net_udp_reset();
+    net_tcp_reset();
     net_icmp_reset();
     net_dhcp_reset();
     net_dns_reset();
@@ -47,6 +49,7 @@ void net_stack_init(void)
     }
     memcpy(net_if.mac, info.mac, 6);
     kservice_register(KOP_CLASS_UDP, &net_udp_service);
+    net_tcp_register();
     kservice_register(KOP_CLASS_DNS, &net_dns_service);
     kerr_t err = net_if_start();
     if (err) {

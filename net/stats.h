@@ -36,7 +36,7 @@
     X(ip_drop_src)          /* broadcast/multicast/loopback source */       \
     X(ip_drop_dst)          /* not addressed to us */                       \
     X(ip_drop_frag)         /* fragments: not reassembled, see docs */      \
-    X(ip_drop_proto)        /* protocol other than ICMP and UDP */          \
+    X(ip_drop_proto)        /* protocol other than ICMP, UDP, TCP */          \
     X(ip_drop_noroute)      /* send: off-link and no gateway */             \
     X(ip_drop_nobuf)        /* send: transmit pool empty */                 \
     X(icmp_rx)              /* ICMP messages accepted */                    \
@@ -59,7 +59,23 @@
     X(dns_tx)               /* DNS queries sent (retries included) */       \
     X(dns_rx)               /* DNS responses matched to a query */          \
     X(dns_drop_bad)         /* DNS responses ignored */                     \
-    X(dns_cache_hit)        /* answered from the cache */
+    X(dns_cache_hit)        /* answered from the cache */                   \
+    X(tcp_rx)               /* TCP segments accepted for processing */      \
+    X(tcp_tx)               /* TCP segments sent */                         \
+    X(tcp_drop_dst)         /* to a broadcast address (TCP is unicast) */   \
+    X(tcp_drop_malformed)   /* short, bad offset, options or flags */       \
+    X(tcp_drop_cksum)       /* checksum wrong */                            \
+    X(tcp_drop_noconn)      /* no connection or listener: RST sent */       \
+    X(tcp_drop_paws)        /* old timestamp (RFC 7323 PAWS) */             \
+    X(tcp_drop_ooo)         /* out-of-order data past NET_TCP_OOO ranges */ \
+    X(tcp_tx_nobuf)         /* segment not sent: transmit pool empty */     \
+    X(tcp_rst_tx)           /* RSTs sent without a connection */            \
+    X(tcp_retransmit)       /* segments sent again (timeout or fast) */     \
+    X(tcp_fast_retransmit)  /* fast retransmits (3 duplicate ACKs) */       \
+    X(tcp_zero_window_probe) /* persist probes sent */                      \
+    X(tcp_keepalive_tx)     /* keepalive probes sent */                     \
+    X(tcp_challenge_limited) /* challenge ACKs held back by the limit */    \
+    X(tcp_tw_recycled)      /* TIME-WAIT entries reused while live */
 
 typedef struct net_stats {
 #define NET_STATS_FIELD(name) uint64_t name;

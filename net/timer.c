@@ -4,6 +4,7 @@
 #include "mote/ktime.h"
 #include "net/arp.h"
 #include "net/dns.h"
+#include "net/tcp.h"
 #include "net/udp.h"
 
 static ktimer_t timer;
@@ -33,6 +34,9 @@ void net_timer_run(void)
     if (t < next)
         next = t;
     t = net_dns_poll(now);
+    if (t < next)
+        next = t;
+    t = net_tcp_poll(now);
     if (t < next)
         next = t;
     if (next != UINT64_MAX && !timer_live)

@@ -1,1 +1,1 @@
-APP_LAYERS := net store wasm sandbox wg
+APP_LAYERS := net net/tcp store wasm sandbox wg

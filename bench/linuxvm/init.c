@@ -11,7 +11,9 @@
  *      write, flush, read back ("blk: boot count N ok");
  *   4. lo up, eth0 = 10.0.2.15/24 up (QEMU user networking's guest
  *      address; the host forwards to it from 10.0.2.2, which is on-link,
- *      so no route is needed), then a UDP echo server on port 8080.
+ *      so no route is needed), then a UDP echo server on port 8080, and in
+ *      a child process a TCP echo server on port 8080 (apps/tcpecho's
+ *      peer for bench/tcp), one connection at a time.
  * The marker "linuxvm: echo ready" goes to the console before the loop.
  *
  * Built with glibc -static; nothing else is in the initramfs. PID 1 must
@@ -186,6 +188,38 @@ static void echo_loop(void)
     }
 }
 
+/* TCP echo: read until EOF, write everything back, then close. */
+static void tcp_echo_child(void)
+{
+    if (fork() != 0)
+        return;
+    static char buf[65536];
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(ECHO_PORT)};
+    int one = 1, s = socket(AF_INET, SOCK_STREAM, 0);
+    setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (s < 0 || bind(s, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(s, 16) < 0) {
+        printf("linuxvm: tcp echo: %s\n", strerror(errno));
+        _exit(1);
+    }
+    printf("linuxvm: tcp echo ready on port %d\n", ECHO_PORT);
+    for (;;) {
+        int c = accept(s, NULL, NULL);
+        if (c < 0)
+            continue;
+        ssize_t n;
+        while ((n = read(c, buf, sizeof buf)) > 0) {
+            for (ssize_t off = 0; off < n;) {
+                ssize_t w = write(c, buf + off, (size_t)(n - off));
+                if (w <= 0)
+                    break;
+                off += w;
+            }
+        }
+        shutdown(c, SHUT_WR);
+        close(c);
+    }
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -196,6 +230,7 @@ int main(void)
     rng_check();
     blk_check();
     net_up();
+    tcp_echo_child();
     echo_loop();
     return 0;
 }

@@ -658,6 +658,44 @@ def pci_intx(res, row, workdir):
               f"want 3 devices on INTx lines (got irqs {msi}), rng, blk, echo ready", log)
 
 
+def tcp_user_echo(res, row, workdir):
+    """apps/tcpecho on QEMU user networking: the host's 127.0.0.1:PORT is
+    forwarded to the guest's TCP port 8080 as well (Makefile QEMU_NETDEV);
+    an echo of 64 KiB through it comes back byte for byte."""
+    name = f"{row.name}/tcp-user-echo"
+    b = make("kernel", f"PLATFORM={row.platform}", f"BUILD={build_dir(row.platform)}",
+             "APP=tcpecho")
+    if not res.check(f"{name}/build", b.returncode == 0, (b.stdout + b.stderr)[-2000:]):
+        return
+    image = os.path.join(workdir, f"{row.name}-tcp.img")
+    with open(image, "wb") as f:
+        f.truncate(1 << 20)
+    port = free_udp_port()
+    cmd = make("print-run", *make_vars(row, DRIVE=image, PORT=str(port), APP="tcpecho"))
+    g = Guest(cmd.stdout.strip())
+    try:
+        if not res.check(f"{name}/boot", g.wait_for(r"tcpecho: ready", BOOT_TIMEOUT[row.accel]),
+                         "no 'tcpecho: ready'", g.log):
+            return
+        data = bytes(random.Random(7).getrandbits(8) for _ in range(64 << 10))
+        got = bytearray()
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=20) as s:
+                s.sendall(data)
+                s.shutdown(socket.SHUT_WR)
+                while True:
+                    chunk = s.recv(65536)
+                    if not chunk:
+                        break
+                    got += chunk
+        except OSError as e:
+            got = repr(e).encode()
+        res.check(name, bytes(got) == data, f"echoed {len(got)} of {len(data)} bytes",
+                  g.log)
+    finally:
+        g.stop()
+
+
 # Extra and bad-input cases per platform: (row-name suffix to run on, test).
 EXTRA = {
     "x64": [("microvm-mmio-tcg", bad_nodev), ("microvm-mmio-tcg", bad_zero_capacity),
@@ -666,7 +704,7 @@ EXTRA = {
             ("q35-pci-tcg", bar_above_4g), ("microvm-mmio-tcg", bad_io_error),
             ("q35-pci-tcg", bad_io_error), ("microvm-mmio-legacy-tcg", blk_read_only),
             ("q35-pci-tcg", blk_read_only), ("q35-pci-tcg", pci_intx),
-            ("q35-pci-kvm", pci_intx)],
+            ("q35-pci-kvm", pci_intx), ("microvm-mmio-tcg", tcp_user_echo)],
     "arm64": [("virt-mmio-tcg", bad_nodev), ("virt-mmio-tcg", bad_zero_capacity),
               ("virt-pci-tcg", bad_zero_capacity), ("virt-mmio-tcg", bad_panic),
               ("virt-pci-kvm", bad_panic), ("virt-pci-tcg", bad_legacy_pci)],
