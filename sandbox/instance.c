@@ -89,7 +89,7 @@ void sbx_call(sbx_inst_t *in, const char *name, const wasm_val *args,
      * rather than looking it up by name each time. */
     wasm_result r = in->complete && name[0] == 'm' && !strcmp(name, "mote_complete")
                         ? wasm_call_func(in->wi, in->complete, args, nargs, NULL, 0)
-                        : wasm_call(in->wi, name, args, nargs, NULL, 0);
+                        : wasm_call(in->wi, name, strlen(name), args, nargs, NULL, 0);
     settle(in, r, name);
 }
 
@@ -107,7 +107,7 @@ void sbx_run_start(sbx_inst_t *in, bool resume)
     in->sleep_until = 0;
     wasm_set_fuel(in->wi, SBX_SLICE_FUEL);
     wasm_result r = resume ? wasm_resume(in->wi, NULL, 0)
-                           : wasm_call(in->wi, "_start", NULL, 0, NULL, 0);
+                           : wasm_call(in->wi, "_start", 6, NULL, 0, NULL, 0);
     if (r == WASM_OUT_OF_FUEL && !in->exiting) {
         /* A slice ended, or poll_oneoff asked to sleep: continue later. */
         ktimer_init(&in->resume, resume_due, in);
