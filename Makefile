@@ -19,6 +19,10 @@ USE_PCI  ?= 0
 NET      ?= user
 ACCEL    ?=
 ARGS     ?=
+# `make` with no target builds the selected kernel (`all`). Set here, so
+# the first target of a platform.mk or of mk/*.mk cannot become the default.
+.DEFAULT_GOAL := all
+
 # What every platform passes as its kernel command line: the host port the
 # app is reachable on (for its "try:" line), then ARGS.
 BOOT_ARGS = $(strip hostport=$(PORT) $(ARGS))
@@ -88,6 +92,18 @@ SBX_EMBED   := $(OBJDIR)/sbx/embed.c
 APP_SRCS    += $(SBX_EMBED)
 endif
 
+# The variables of one kernel build and boot: the table in README.md and
+# the platforms' own. A test suite or benchmark builds and boots what it
+# tests with its own values, so its driver must see none of these, neither
+# from make's command line (passed down in MAKEFLAGS and the environment)
+# nor from the user's environment: every suite and bench recipe runs its
+# driver under $(SUITE_ENV). So `make arm32-test APP=kvd` tests arm32 as
+# always, and `make test PLATFORM=x64` runs every suite unchanged.
+KERNEL_VARS := APP PLATFORM ARGS PORT DRIVE DRIVE_MB USE_PCI NET ACCEL \
+               MMIO_LEGACY QEMU_EXTRA SBX_MEMORY ARM32_CPU ARM32_GIC ARM64_CPU \
+               GIC SEMIHOSTING
+SUITE_ENV := env $(foreach v,$(KERNEL_VARS) MAKEFLAGS MFLAGS MAKEOVERRIDES,-u $(v))
+
 include platform/$(PLATFORM)/platform.mk
 -include mk/*.mk
 
@@ -125,8 +141,10 @@ print-run:
 print-var-%:
 	@echo '$($*)'
 
+# What `make run` needs: the toolchain, the platform's QEMU, and the
+# commands its "try:" line tells the user to type (group run).
 deps:
-	@tools/ensure-deps build $(PLAT_DEPS)
+	@tools/ensure-deps build run $(PLAT_DEPS)
 
 $(DRIVE):
 	@mkdir -p $(dir $@)
@@ -139,11 +157,11 @@ run: deps
 
 test: deps
 	@tools/ensure-deps build qemu test
-	@python3 tests/run.py
+	@$(SUITE_ENV) python3 tests/run.py
 
 bench: deps
 	@tools/ensure-deps build qemu test bench
-	@python3 bench/run.py
+	@$(SUITE_ENV) python3 bench/run.py
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

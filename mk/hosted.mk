@@ -6,4 +6,4 @@ hosted-kernel:
 	@$(MAKE) --no-print-directory -s PLATFORM=hosted APP=echo kernel
 
 hosted-test: hosted-kernel
-	@python3 tests/hosted/run.py $(HOSTED_KERNEL)
+	@$(SUITE_ENV) python3 tests/hosted/run.py $(HOSTED_KERNEL)
