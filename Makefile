@@ -29,12 +29,17 @@ BOOT_ARGS = $(strip hostport=$(PORT) $(ARGS))
 
 # APP=path/prog.wasm or APP=path/app.manifest: a sandboxed application,
 # hosted by apps/sbx with its modules embedded by tools/embed.py. ARGS
-# then become the program's arguments instead of boot arguments.
+# then become the program's arguments instead of boot arguments. A .wasm
+# gets the memory limit SBX_MEMORY (MiB) or, without it, the module's
+# declared maximum capped by the kernel's free memory (docs/sandbox.md).
+SBX_MEMORY ?=
 ifneq ($(filter %.wasm %.manifest,$(APP)),)
 SBX_APP := $(APP)
 SBX_ARGS := $(ARGS)
 override APP := sbx
-override ARGS :=
+# Hosted: kernel RAM (mem=, default 1024 MiB) for an SBX_MEMORY limit too
+# large for the default; the arena takes twice the limit.
+override ARGS := $(if $(SBX_MEMORY),$(if $(filter hosted,$(PLATFORM)),mem=$(shell expr 2 \* $(SBX_MEMORY) + 256)))
 endif
 
 # The QEMU arguments every bare-metal platform shares: virtio-net on user
@@ -127,7 +132,7 @@ $(KERNEL): $(ALL_OBJS) $(PLAT_LINK_DEPS)
 ifdef SBX_APP
 .PHONY: FORCE
 $(SBX_EMBED): FORCE
-	@python3 tools/embed.py $(SBX_APP) $@ $(SBX_ARGS)
+	@SBX_MEMORY=$(SBX_MEMORY) python3 tools/embed.py $(SBX_APP) $@ $(SBX_ARGS)
 endif
 
 print-kernel:

@@ -22,7 +22,7 @@ void kmem_add(uintptr_t base, size_t size)
     nranges++;
 }
 
-void *kmem_alloc(size_t size, size_t align)
+void *kmem_alloc_raw(size_t size, size_t align)
 {
     KASSERT(align && (align & (align - 1)) == 0);
     for (int i = 0; i < nranges; i++) {
@@ -30,11 +30,18 @@ void *kmem_alloc(size_t size, size_t align)
         if (p >= ranges[i].next && p <= ranges[i].end &&
             ranges[i].end - p >= size) {
             ranges[i].next = p + size;
-            memset((void *)p, 0, size);
             return (void *)p;
         }
     }
     return NULL;
+}
+
+void *kmem_alloc(size_t size, size_t align)
+{
+    void *p = kmem_alloc_raw(size, align);
+    if (p)
+        memset(p, 0, size);
+    return p;
 }
 
 size_t kmem_free_bytes(void)
@@ -43,6 +50,17 @@ size_t kmem_free_bytes(void)
     for (int i = 0; i < nranges; i++)
         n += ranges[i].end - ranges[i].next;
     return n;
+}
+
+size_t kmem_largest_free(void)
+{
+    size_t best = 0;
+    for (int i = 0; i < nranges; i++) {
+        uintptr_t p = (ranges[i].next + 63) & ~(uintptr_t)63;
+        if (p >= ranges[i].next && p < ranges[i].end && ranges[i].end - p > best)
+            best = ranges[i].end - p;
+    }
+    return best;
 }
 
 void kmem_reset(void)

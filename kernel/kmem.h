@@ -18,10 +18,17 @@ void kmem_add(uintptr_t base, size_t size);
  * range has room. */
 void *kmem_alloc(size_t size, size_t align);
 
+/* As kmem_alloc, but not zeroed: for a large arena whose users initialise
+ * what they take (the Wasm sandbox's). On hosted the platform's RAM is then
+ * committed only as the arena is used. */
+void *kmem_alloc_raw(size_t size, size_t align);
+
 /* Forget every range (unit tests only, between test cases). */
 void kmem_reset(void);
 
 /* Bytes still free, summed over all ranges. */
 size_t kmem_free_bytes(void);
+/* The largest single allocation that could succeed now (align 64). */
+size_t kmem_largest_free(void);
 
 #endif

@@ -63,6 +63,7 @@ struct sbx_inst {
     uint64_t sleep_until;  /* poll_oneoff: resume _start after this */
     ktimer_t resume;       /* next slice of _start */
     wasm_func *complete;   /* the export mote_complete, looked up once */
+    uint32_t memory_pages; /* the limit in force (manifest, or `memory auto`) */
 };
 
 /* instance.c */

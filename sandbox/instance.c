@@ -173,30 +173,70 @@ static const sbx_blob_t *find_blob(const char *name, const sbx_blob_t *blobs, ui
 
 /* Arena: twice the memory limit (growth reallocates), plus room for the
  * module's decoded code, stacks and tables. Taken once, never freed. */
+static size_t arena_overhead(const sbx_blob_t *blob)
+{
+    return (size_t)blob->len * 16 + (2u << 20);
+}
+
+/* For `memory auto` (a .wasm app given alone): the arena is most of the
+ * kernel's largest free range, keeping an eighth (at least 4 MiB) for the
+ * rest of the kernel; it is not zeroed, so on hosted only what the guest
+ * uses is ever committed. */
+static size_t auto_arena_size(void)
+{
+    size_t free = kmem_largest_free();
+    size_t keep = free / 8 > (4u << 20) ? free / 8 : (4u << 20);
+    return free > keep ? free - keep : 0;
+}
+
+/* The limit for `memory auto`: the module's declared maximum (none: 4 GiB),
+ * capped by what the arena of (size) bytes holds. Says which applied. */
+static uint32_t auto_pages(sbx_inst_t *in, const sbx_blob_t *blob, size_t size)
+{
+    uint32_t min = 0, max = UINT32_MAX;
+    bool has_mem = wasm_module_memory_limits(in->mod, &min, &max);
+    size_t room = size > arena_overhead(blob) ? size - arena_overhead(blob) : 0;
+    uint64_t fit = room / (2u * 65536u);
+    uint32_t pages = max > 65536 ? 65536 : max;
+    const char *why = max == UINT32_MAX ? "no declared maximum" : "the module's declared maximum";
+    if (fit < pages) {
+        pages = (uint32_t)fit;
+        why = "what fits in the kernel's free memory";
+    }
+    if (pages == 0)
+        pages = 1;
+    printk(KLOG_INFO, "sbx: %s: memory limit %u MiB (%u pages): %s%s; "
+           "manifest `memory`, SBX_MEMORY=MiB for a .wasm", in->cfg->name,
+           (unsigned)(pages / 16), (unsigned)pages, why, has_mem ? "" : " (module has no memory)");
+    return pages;
+}
+
 static kerr_t load(sbx_inst_t *in, const sbx_blob_t *blob)
 {
-    size_t size = (size_t)in->cfg->memory_pages * 65536 * 2 + (size_t)blob->len * 16 +
-                  (2u << 20);
-    void *mem = kmem_alloc(size, 64);
+    bool automem = in->cfg->memory_pages == SBX_MEMORY_AUTO;
+    size_t size = automem ? auto_arena_size()
+                          : (size_t)in->cfg->memory_pages * 65536 * 2 + arena_overhead(blob);
+    void *mem = size ? kmem_alloc_raw(size, 64) : NULL;
     in->slots = kmem_alloc(sizeof(sbx_slot_t) * in->cfg->slots, 16);
     if (!mem || !in->slots) {
-        printk(KLOG_ERR, "sbx: %s: no memory for a %zu KiB arena", in->cfg->name,
-               size >> 10);
+        printk(KLOG_ERR, "sbx: %s: no memory for a %zu KiB arena (kernel has %zu KiB free)",
+               in->cfg->name, size >> 10, kmem_free_bytes() >> 10);
         return KERR_NOMEM;
     }
     in->nslots = in->cfg->slots;
     wasm_arena_init(&in->arena, mem, size);
     in->alloc = wasm_arena_allocator(&in->arena);
     const char *why = NULL;
-    wasm_limits lim = {.max_memory_pages = in->cfg->memory_pages,
-                       .max_table_elems = 1u << 16,
-                       .max_call_depth = 1000,
-                       .stack_slots = 1u << 15,
-                       .start_fuel = budget(in)};
     if (wasm_module_load(&in->mod, blob->data, blob->len, &in->alloc, &why) != WASM_OK) {
         printk(KLOG_ERR, "sbx: %s: bad module: %s", in->cfg->name, why ? why : "?");
         return KERR_INVALID;
     }
+    in->memory_pages = automem ? auto_pages(in, blob, size) : in->cfg->memory_pages;
+    wasm_limits lim = {.max_memory_pages = in->memory_pages,
+                       .max_table_elems = 1u << 16,
+                       .max_call_depth = 1000,
+                       .stack_slots = 1u << 15,
+                       .start_fuel = budget(in)};
     wasm_result r = wasm_instantiate(&in->wi, in->mod, &in->alloc, &lim, sbx_resolve, in, &why);
     if (r != WASM_OK) {
         printk(KLOG_ERR, "sbx: %s: cannot instantiate: %s", in->cfg->name, why ? why : "?");
@@ -308,9 +348,9 @@ static void start_all(kerr_t err)
         sbx_inst_t *in = &insts[i];
         if (in->state != SBX_RUNNING)
             continue;
-        printk(KLOG_INFO, "sbx: started %s (%s, %u pages, fuel %llu)", in->cfg->name,
-               in->wasi ? "WASI command" : "mote app", in->cfg->memory_pages,
-               (unsigned long long)in->cfg->fuel);
+        printk(KLOG_INFO, "sbx: started %s (%s, memory limit %u pages = %u KiB, fuel %llu)",
+               in->cfg->name, in->wasi ? "WASI command" : "mote app", in->memory_pages,
+               in->memory_pages * 64, (unsigned long long)in->cfg->fuel);
         wasm_extern ex;
         if (in->wasi) {
             sbx_run_start(in, false);

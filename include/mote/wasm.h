@@ -176,6 +176,13 @@ bool wasm_module_export_info(const wasm_module *module, uint32_t index,
 			     const char **name, size_t *name_len,
 			     wasm_extern_kind *kind);
 
+/* Declared limits of memory 0 (defined or imported), in 64 KiB pages;
+ * false when the module has no memory. (*max) is UINT32_MAX when the
+ * module declares no maximum. Lets an embedder size a memory limit for a
+ * module before instantiating it. */
+bool wasm_module_memory_limits(const wasm_module *module, uint32_t *min,
+			       uint32_t *max);
+
 /* Describes one import, given to the resolver. Strings are not
  * NUL-terminated; everything lives as long as the module. */
 typedef struct wasm_import {
