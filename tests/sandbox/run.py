@@ -48,7 +48,7 @@ def build(app, args=None):
             drive = os.path.join(TMP, "unused.img")
             with open(drive, "wb") as f:
                 f.truncate(1 << 20)
-        run = make("print-run", f"APP={app}", f"DRIVE={drive}", f"PORT={port or 1}",
+        run = make("print-run", f"APP={app}", f"DRIVE={drive}", f"PORT={port or free_udp_port()}",
                    "ACCEL=tcg", f"ARGS={bootargs}", *extra)
         run = run.replace(make("print-kernel", f"APP={app}"), kernel)
         return shlex.split(run)
