@@ -154,7 +154,7 @@ def main():
         lines.append('| %s | %.3f | %.3f | %.1f× | %.3f | %.2f× | %.3f | %.1f× | %s |'
                      % (p, tn, tm, tm / tn, tk, tk / tm, tj, tj / tn, same))
     lines += ['| **geomean** | | | **%.1f×** | | **%.2f×** | | **%.1f×** | |' % (gm, gk, gn), '',
-              'Target: mote geomean ≤ 12× native; in-kernel within 5%% of mote (≤ 1.05×). '
+              'Target: mote geomean ≤ 12× native; in-kernel within 5% of mote (≤ 1.05×). '
               'Node includes its startup and JIT compile.', '',
               'Runtime size (wasm/*.c, x86-64 freestanding -O2, stripped relocatable): '
               'text %d B, data %d B, bss %d B.' % (text, data, bss), '',
