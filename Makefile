@@ -175,7 +175,7 @@ clean:
 	rm -rf $(BUILD)
 
 help:
-	@echo "targets: run test bench clean format debug kernel"
-	@echo "PLATFORM=$(PLATFORM) APP=$(APP) PORT=$(PORT) DRIVE=$(DRIVE) USE_PCI=$(USE_PCI) NET=$(NET) ACCEL=$(ACCEL)"
+	@echo "targets: all (the default: build the kernel) run test bench clean format debug kernel NAME-test (tests/suites.txt)"
+	@echo "PLATFORM=$(PLATFORM) APP=$(APP) PORT=$(PORT) DRIVE=$(DRIVE) USE_PCI=$(USE_PCI) NET=$(NET) ACCEL=$(ACCEL) SBX_MEMORY=$(SBX_MEMORY)"
 
 -include $(ALL_OBJS:.o=.d)
