@@ -19,18 +19,27 @@ USE_PCI  ?= 0
 NET      ?= user
 ACCEL    ?=
 ARGS     ?=
+# `make` with no target builds the selected kernel (`all`). Set here, so
+# the first target of a platform.mk or of mk/*.mk cannot become the default.
+.DEFAULT_GOAL := all
+
 # What every platform passes as its kernel command line: the host port the
 # app is reachable on (for its "try:" line), then ARGS.
 BOOT_ARGS = $(strip hostport=$(PORT) $(ARGS))
 
 # APP=path/prog.wasm or APP=path/app.manifest: a sandboxed application,
 # hosted by apps/sbx with its modules embedded by tools/embed.py. ARGS
-# then become the program's arguments instead of boot arguments.
+# then become the program's arguments instead of boot arguments. A .wasm
+# gets the memory limit SBX_MEMORY (MiB) or, without it, the module's
+# declared maximum capped by the kernel's free memory (docs/sandbox.md).
+SBX_MEMORY ?=
 ifneq ($(filter %.wasm %.manifest,$(APP)),)
 SBX_APP := $(APP)
 SBX_ARGS := $(ARGS)
 override APP := sbx
-override ARGS :=
+# Hosted: kernel RAM (mem=, default 1024 MiB) for an SBX_MEMORY limit too
+# large for the default; the arena takes twice the limit.
+override ARGS := $(if $(SBX_MEMORY),$(if $(filter hosted,$(PLATFORM)),mem=$(shell expr 2 \* $(SBX_MEMORY) + 256)))
 endif
 
 # The QEMU arguments every bare-metal platform shares: virtio-net on user
@@ -97,6 +106,18 @@ SBX_EMBED   := $(OBJDIR)/sbx/embed.c
 APP_SRCS    += $(SBX_EMBED)
 endif
 
+# The variables of one kernel build and boot: the table in README.md and
+# the platforms' own. A test suite or benchmark builds and boots what it
+# tests with its own values, so its driver must see none of these, neither
+# from make's command line (passed down in MAKEFLAGS and the environment)
+# nor from the user's environment: every suite and bench recipe runs its
+# driver under $(SUITE_ENV). So `make arm32-test APP=kvd` tests arm32 as
+# always, and `make test PLATFORM=x64` runs every suite unchanged.
+KERNEL_VARS := APP PLATFORM ARGS PORT DRIVE DRIVE_MB USE_PCI NET ACCEL \
+               MMIO_LEGACY QEMU_EXTRA SBX_MEMORY ARM32_CPU ARM32_GIC ARM64_CPU \
+               GIC SEMIHOSTING
+SUITE_ENV := env $(foreach v,$(KERNEL_VARS) MAKEFLAGS MFLAGS MAKEOVERRIDES,-u $(v))
+
 include platform/$(PLATFORM)/platform.mk
 -include mk/*.mk
 
@@ -120,7 +141,7 @@ $(KERNEL): $(ALL_OBJS) $(PLAT_LINK_DEPS)
 ifdef SBX_APP
 .PHONY: FORCE
 $(SBX_EMBED): FORCE
-	@python3 tools/embed.py $(SBX_APP) $@ $(SBX_ARGS)
+	@SBX_MEMORY=$(SBX_MEMORY) python3 tools/embed.py $(SBX_APP) $@ $(SBX_ARGS)
 endif
 
 print-kernel:
@@ -134,8 +155,10 @@ print-run:
 print-var-%:
 	@echo '$($*)'
 
+# What `make run` needs: the toolchain, the platform's QEMU, and the
+# commands its "try:" line tells the user to type (group run).
 deps:
-	@tools/ensure-deps build $(PLAT_DEPS)
+	@tools/ensure-deps build run $(PLAT_DEPS)
 
 $(DRIVE):
 	@mkdir -p $(dir $@)
@@ -148,11 +171,11 @@ run: deps
 
 test: deps
 	@tools/ensure-deps build qemu test
-	@python3 tests/run.py
+	@$(SUITE_ENV) python3 tests/run.py
 
 bench: deps
 	@tools/ensure-deps build qemu test bench
-	@python3 bench/run.py
+	@$(SUITE_ENV) python3 bench/run.py
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
@@ -161,7 +184,7 @@ clean:
 	rm -rf $(BUILD)
 
 help:
-	@echo "targets: run test bench clean format debug kernel"
-	@echo "PLATFORM=$(PLATFORM) APP=$(APP) PORT=$(PORT) DRIVE=$(DRIVE) USE_PCI=$(USE_PCI) NET=$(NET) ACCEL=$(ACCEL)"
+	@echo "targets: all (the default: build the kernel) run test bench clean format debug kernel NAME-test (tests/suites.txt)"
+	@echo "PLATFORM=$(PLATFORM) APP=$(APP) PORT=$(PORT) DRIVE=$(DRIVE) USE_PCI=$(USE_PCI) NET=$(NET) ACCEL=$(ACCEL) SBX_MEMORY=$(SBX_MEMORY)"
 
 -include $(ALL_OBJS:.o=.d)

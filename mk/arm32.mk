@@ -7,4 +7,4 @@
 # Included for every PLATFORM; it builds PLATFORM=arm32 itself.
 .PHONY: arm32-test
 arm32-test:
-	@BUILD=$(BUILD) python3 platform/arm32/tests/boot_test.py
+	@$(SUITE_ENV) BUILD=$(BUILD) python3 platform/arm32/tests/boot_test.py

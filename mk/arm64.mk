@@ -62,4 +62,4 @@ fdt-fuzz-short: $(FDTT_DIR)/fdt_fuzz $(FDTT_DIR)/fdt_test fdt-blobs
 # path; see tests/arm64/boot_test.py. About a minute under TCG.
 .PHONY: arm64-boot-test
 arm64-boot-test:
-	@python3 tests/arm64/boot_test.py
+	@$(SUITE_ENV) python3 tests/arm64/boot_test.py

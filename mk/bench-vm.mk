@@ -15,14 +15,14 @@ LINUXVM_OUT := $(LINUXVM_DIR)/initramfs.cpio.gz
 linuxvm: $(LINUXVM_OUT)
 
 $(LINUXVM_OUT): bench/linuxvm/build.py bench/linuxvm/init.c $(wildcard /boot/vmlinuz-*)
-	@python3 bench/linuxvm/build.py $(LINUXVM_DIR)
+	@$(SUITE_ENV) python3 bench/linuxvm/build.py $(LINUXVM_DIR)
 
 bench-vm:
-	@python3 bench/vm/run.py
+	@$(SUITE_ENV) python3 bench/vm/run.py
 
 # Its tests (bench/vm/test.py): the peer's initramfs is reproducible and
 # well formed, and the peer boots and echoes under TCG on microvm and q35.
 # About 30 s. Ends with "N passed, N failed".
 .PHONY: bench-vm-test
 bench-vm-test:
-	@python3 bench/vm/test.py
+	@$(SUITE_ENV) python3 bench/vm/test.py

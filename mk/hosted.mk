@@ -6,7 +6,7 @@ hosted-kernel:
 	@$(MAKE) --no-print-directory -s PLATFORM=hosted APP=echo kernel
 
 hosted-test: hosted-kernel
-	@python3 tests/hosted/run.py $(HOSTED_KERNEL)
+	@$(SUITE_ENV) python3 tests/hosted/run.py $(HOSTED_KERNEL)
 
 # The hosted suites that exercise I/O, again on the epoll back end (the
 # default runs above and in their own suites use io_uring where the host
@@ -20,4 +20,4 @@ HOSTED_EPOLL_SUITES = "python3 tests/hosted/run.py $(HOSTED_KERNEL)" \
 
 .PHONY: hosted-epoll-test
 hosted-epoll-test: hosted-kernel
-	@HOSTED_IO=epoll tools/sum-results $(HOSTED_EPOLL_SUITES)
+	@HOSTED_IO=epoll $(SUITE_ENV) tools/sum-results $(HOSTED_EPOLL_SUITES)

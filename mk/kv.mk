@@ -15,7 +15,7 @@ kv-unit-build:
 	@$(MAKE) --no-print-directory -s $(KV_UNIT_BINS)
 
 kv-test: kv-unit-build kv-long-build
-	@tools/sum-results $(KV_UNIT_BINS) $(KV_LONG_TESTS)
+	@$(SUITE_ENV) tools/sum-results $(KV_UNIT_BINS) $(KV_LONG_TESTS)
 
 # tests/kv/*_test.c: the longer KV tests (crash sweep, corruption), linked
 # like unit tests but run only by kv-test.
@@ -58,7 +58,7 @@ kv-fuzz-short: $(KVT_DIR)/kv_fuzz kv-long-build
 # The hosted server (apps/kvd) from a host client: protocol, restart, kill -9.
 .PHONY: kvd-test
 kvd-test:
-	@python3 tests/kv/kvd_test.py
+	@$(SUITE_ENV) python3 tests/kv/kvd_test.py
 
 # bench/kv: a hosted mote build of bench/kv/kvbench.c plus LMDB, run by
 # bench/kv/run.py, which writes bench/results/kv.md.
@@ -70,10 +70,10 @@ kv-bench-build:
 	    "CFLAGS_bench/kv/lmdb_side.c=-std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -Iinclude -I. -MMD -MP" kernel
 
 kv-bench: kv-bench-build
-	@python3 bench/kv/run.py
+	@$(SUITE_ENV) python3 bench/kv/run.py
 
 # The same client against kvd booted in QEMU on every bare-metal platform.
 KVD_QEMU_PLATFORMS ?= x64 x32 arm64 arm32 rv64 rv32
 .PHONY: kvd-qemu-test
 kvd-qemu-test:
-	@tools/sum-results $(foreach p,$(KVD_QEMU_PLATFORMS),"PLATFORM=$(p) timeout 600 python3 tests/kv/kvd_test.py")
+	@$(SUITE_ENV) tools/sum-results $(foreach p,$(KVD_QEMU_PLATFORMS),"PLATFORM=$(p) timeout 600 python3 tests/kv/kvd_test.py")

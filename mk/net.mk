@@ -15,7 +15,7 @@ net-unit-build: $(NET_UNIT_BINS)
 
 net-unit-test:
 	@$(MAKE) --no-print-directory -s net-unit-build
-	@tools/sum-results $(NET_UNIT_BINS)
+	@$(SUITE_ENV) tools/sum-results $(NET_UNIT_BINS)
 
 # --- net-test: real peers in network namespaces (tests/net/net_test.py).
 # Every scenario runs on each of NET_PLATFORMS: the hosted build on a TAP
@@ -41,7 +41,7 @@ net-test:
 	  echo "SKIP net-test: no /dev/net/tun"; \
 	  echo "0 passed, 0 failed, 1 skipped"; \
 	else \
-	  python3 tests/net/net_test.py --accel $(NET_ACCEL) \
+	  $(SUITE_ENV) python3 tests/net/net_test.py --accel $(NET_ACCEL) \
 	      --platform "$$(echo $(NET_PLATFORMS) | tr ' ' ,)"; \
 	fi
 
@@ -65,7 +65,7 @@ $(NET_FUZZ_DIR)/net_fuzz: $(NET_FUZZ_SRCS) $(wildcard net/*.h net/tcp/*.h)
 .PHONY: net-fuzz-short
 net-fuzz-short: $(NET_FUZZ_DIR)/net_fuzz
 	@rm -rf $(NET_FUZZ_DIR)/corpus && mkdir -p $(NET_FUZZ_DIR)/corpus
-	@python3 tests/fuzz/net_seeds.py $(NET_FUZZ_DIR)/corpus
+	@$(SUITE_ENV) python3 tests/fuzz/net_seeds.py $(NET_FUZZ_DIR)/corpus
 	@cd $(NET_FUZZ_DIR) && if ./net_fuzz -max_total_time=$(NET_FUZZ_SECS) \
 	    -max_len=4096 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
 	    corpus > fuzz.log 2>&1; then \

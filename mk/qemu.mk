@@ -12,7 +12,7 @@ QEMU_TEST_ROWS ?=
 .PHONY: qemu-test debug
 
 qemu-test:
-	@python3 tests/qemu/run.py $(QEMU_TEST_ROWS)
+	@$(SUITE_ENV) python3 tests/qemu/run.py $(QEMU_TEST_ROWS)
 
 GDB_PORT ?= 1234
 debug: QEMU_EXTRA = -S -gdb tcp:127.0.0.1:$(GDB_PORT)

@@ -6,7 +6,7 @@ SBX_PLATFORMS ?= hosted x64 arm64
 
 .PHONY: sandbox-test sbx-kvd-test
 sandbox-test:
-	@SBX_PLATFORMS="$(SBX_PLATFORMS)" python3 tests/sandbox/run.py
+	@$(SUITE_ENV) SBX_PLATFORMS="$(SBX_PLATFORMS)" python3 tests/sandbox/run.py
 
 sbx-kvd-test:
-	@tools/sum-results $(foreach p,$(SBX_PLATFORMS),"KVD_APP=apps/wasm/kvd/kvd.manifest PLATFORM=$(p) ACCEL=tcg timeout 600 python3 tests/kv/kvd_test.py")
+	@$(SUITE_ENV) tools/sum-results $(foreach p,$(SBX_PLATFORMS),"KVD_APP=apps/wasm/kvd/kvd.manifest PLATFORM=$(p) ACCEL=tcg timeout 600 python3 tests/kv/kvd_test.py")

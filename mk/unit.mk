@@ -52,6 +52,6 @@ unit-build: $(UNIT_BINS)
 unit-test:
 	@tools/ensure-deps build test
 	@$(MAKE) --no-print-directory -s unit-build
-	@tools/sum-results $(UNIT_BINS)
+	@$(SUITE_ENV) tools/sum-results $(UNIT_BINS)
 
 -include $(wildcard $(UNIT_DIR)/obj/*/*.d $(UNIT_DIR)/obj/*/*/*.d)

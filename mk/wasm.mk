@@ -1,7 +1,8 @@
 # WebAssembly runtime: sources for the kernel build, host-side spec tests,
 # fuzzing and benchmarks. Included from the top-level Makefile (repo root).
 #
-#   make wasm-test                 every spec script (closing line)
+#   make wasm-test                 every spec script, and ours in
+#                                  tests/wasm/*.wast (closing line)
 #   make spectest WAST=path.wast   one script (closing line)
 #   make wasm-fuzz-short           libFuzzer for WASM_FUZZ_TIME seconds
 #   make wasm-bench                bench/wasm vs native vs node
@@ -36,7 +37,8 @@ $(WASM_OUT)/api.wasm: tests/wasm/api.wat
 
 wasm-test: $(WASM_OUT)/spec_runner $(WASM_OUT)/api_test $(WASM_OUT)/api.wasm
 	@API_TEST="$(WASM_OUT)/api_test $(WASM_OUT)/api.wasm" \
-		tests/wasm/run_spec.sh $(WASM_OUT)/spec_runner $(WASM_OUT)/spec $(sort $(wildcard $(WASM_TESTSUITE)/*.wast))
+		tests/wasm/run_spec.sh $(WASM_OUT)/spec_runner $(WASM_OUT)/spec $(sort $(wildcard $(WASM_TESTSUITE)/*.wast)) \
+		$(wildcard tests/wasm/*.wast)
 
 spectest: $(WASM_OUT)/spec_runner
 	@test -n "$(WAST)" || { echo "usage: make spectest WAST=path/to/x.wast"; exit 2; }
@@ -82,4 +84,4 @@ wasm-freestanding: $(addprefix wasm-freestanding-,$(WASM_TARGETS))
 	$(addprefix wasm-freestanding-,$(WASM_TARGETS))
 
 wasm-bench:
-	@bench/wasm/run.sh $(WASM_OUT)/bench
+	@$(SUITE_ENV) bench/wasm/run.sh $(WASM_OUT)/bench

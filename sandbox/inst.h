@@ -63,13 +63,16 @@ struct sbx_inst {
     uint64_t sleep_until;  /* poll_oneoff: resume _start after this */
     ktimer_t resume;       /* next slice of _start */
     wasm_func *complete;   /* the export mote_complete, looked up once */
+    uint32_t memory_pages; /* the limit in force (manifest, or `memory auto`) */
 };
 
 /* instance.c */
 /* End (in) because of (why) ("trap: ...", "exit 3"); idempotent. */
 void sbx_end(sbx_inst_t *in, const char *why, bool fault);
 /* Give (in) a fresh callback budget and call export (name); ends the
- * instance on a trap or on running out of fuel. */
+ * instance on a trap or on running out of fuel. (name) is one of the guest
+ * ABI's own export names (mote_start, ...), which hold no NUL byte; names
+ * that come from a module are (pointer, length) pairs everywhere. */
 void sbx_call(sbx_inst_t *in, const char *name, const wasm_val *args,
               uint32_t nargs);
 /* Run or continue a WASI command's _start. */

@@ -89,7 +89,7 @@ void sbx_call(sbx_inst_t *in, const char *name, const wasm_val *args,
      * rather than looking it up by name each time. */
     wasm_result r = in->complete && name[0] == 'm' && !strcmp(name, "mote_complete")
                         ? wasm_call_func(in->wi, in->complete, args, nargs, NULL, 0)
-                        : wasm_call(in->wi, name, args, nargs, NULL, 0);
+                        : wasm_call(in->wi, name, strlen(name), args, nargs, NULL, 0);
     settle(in, r, name);
 }
 
@@ -107,7 +107,7 @@ void sbx_run_start(sbx_inst_t *in, bool resume)
     in->sleep_until = 0;
     wasm_set_fuel(in->wi, SBX_SLICE_FUEL);
     wasm_result r = resume ? wasm_resume(in->wi, NULL, 0)
-                           : wasm_call(in->wi, "_start", NULL, 0, NULL, 0);
+                           : wasm_call(in->wi, "_start", 6, NULL, 0, NULL, 0);
     if (r == WASM_OUT_OF_FUEL && !in->exiting) {
         /* A slice ended, or poll_oneoff asked to sleep: continue later. */
         ktimer_init(&in->resume, resume_due, in);
@@ -186,8 +186,37 @@ static void *heap_realloc(void *user, void *p, size_t old, size_t size)
     return krealloc(p, size);
 }
 
+/* The limit for `memory auto` (a .wasm app given alone): the module's
+ * declared maximum (none: 4 GiB), capped by what the kernel heap can give:
+ * most of its largest free run, keeping an eighth (at least 4 MiB) for the
+ * rest of the kernel, halved because a growth may need the old and the new
+ * memory side by side. Says which applied. */
+static uint32_t auto_pages(sbx_inst_t *in)
+{
+    kalloc_stats_t st;
+    kalloc_stats(&st);
+    uint64_t free = st.largest_free;
+    uint64_t keep = free / 8 > (4u << 20) ? free / 8 : (4u << 20);
+    uint64_t fit = (free > keep ? free - keep : 0) / (2u * 65536u);
+    uint32_t min = 0, max = UINT32_MAX;
+    bool has_mem = wasm_module_memory_limits(in->mod, &min, &max);
+    uint32_t pages = max > 65536 ? 65536 : max;
+    const char *why = max == UINT32_MAX ? "no declared maximum" : "the module's declared maximum";
+    if (fit < pages) {
+        pages = (uint32_t)fit;
+        why = "what fits in the kernel's free memory";
+    }
+    if (pages == 0)
+        pages = 1;
+    printk(KLOG_INFO, "sbx: %s: memory limit %u MiB (%u pages): %s%s; "
+           "manifest `memory`, SBX_MEMORY=MiB for a .wasm", in->cfg->name,
+           (unsigned)(pages / 16), (unsigned)pages, why, has_mem ? "" : " (module has no memory)");
+    return pages;
+}
+
 static kerr_t load(sbx_inst_t *in, const sbx_blob_t *blob)
 {
+    bool automem = in->cfg->memory_pages == SBX_MEMORY_AUTO;
     in->slots = kcalloc(in->cfg->slots, sizeof(sbx_slot_t));
     if (!in->slots) {
         printk(KLOG_ERR, "sbx: %s: no memory for %u slots", in->cfg->name,
@@ -197,15 +226,16 @@ static kerr_t load(sbx_inst_t *in, const sbx_blob_t *blob)
     in->nslots = in->cfg->slots;
     in->alloc = (wasm_allocator){heap_realloc, NULL};
     const char *why = NULL;
-    wasm_limits lim = {.max_memory_pages = in->cfg->memory_pages,
-                       .max_table_elems = 1u << 16,
-                       .max_call_depth = 1000,
-                       .stack_slots = 1u << 15,
-                       .start_fuel = budget(in)};
     if (wasm_module_load(&in->mod, blob->data, blob->len, &in->alloc, &why) != WASM_OK) {
         printk(KLOG_ERR, "sbx: %s: bad module: %s", in->cfg->name, why ? why : "?");
         return KERR_INVALID;
     }
+    in->memory_pages = automem ? auto_pages(in) : in->cfg->memory_pages;
+    wasm_limits lim = {.max_memory_pages = in->memory_pages,
+                       .max_table_elems = 1u << 16,
+                       .max_call_depth = 1000,
+                       .stack_slots = 1u << 15,
+                       .start_fuel = budget(in)};
     wasm_result r = wasm_instantiate(&in->wi, in->mod, &in->alloc, &lim, sbx_resolve, in, &why);
     if (r != WASM_OK && !in->wi) {  /* nothing refers to the module: free it */
         wasm_module_free(in->mod);
@@ -321,9 +351,9 @@ static void start_all(kerr_t err)
         sbx_inst_t *in = &insts[i];
         if (in->state != SBX_RUNNING)
             continue;
-        printk(KLOG_INFO, "sbx: started %s (%s, %u pages, fuel %llu)", in->cfg->name,
-               in->wasi ? "WASI command" : "mote app", in->cfg->memory_pages,
-               (unsigned long long)in->cfg->fuel);
+        printk(KLOG_INFO, "sbx: started %s (%s, memory limit %u pages = %u KiB, fuel %llu)",
+               in->cfg->name, in->wasi ? "WASI command" : "mote app", in->memory_pages,
+               in->memory_pages * 64, (unsigned long long)in->cfg->fuel);
         wasm_extern ex;
         if (in->wasi) {
             sbx_run_start(in, false);

@@ -164,6 +164,8 @@ static kerr_t do_setting(parse_t *p)
         if (c->nenv == SBX_MAX_ENV)
             return fail(p, "too many env");
         c->env[c->nenv++] = p->words[1];
+    } else if (!strcmp(k, "memory") && p->nwords == 2 && !strcmp(p->words[1], "auto")) {
+        c->memory_pages = SBX_MEMORY_AUTO;
     } else if (p->nwords == 2 && !number(p->words[1], &v) &&
                (!strcmp(k, "memory") || !strcmp(k, "fuel") || !strcmp(k, "slots"))) {
         if (k[0] == 'm' && (v == 0 || v > 65536))

@@ -5,7 +5,10 @@
  *   channel NAME                    a channel; its ends are NAME.a, NAME.b
  *   instance NAME                   starts an instance block
  *     module FILE                   the Wasm module (embedded at build time)
- *     memory PAGES                  linear-memory limit, 64 KiB pages (16)
+ *     memory PAGES|auto             linear-memory limit, 64 KiB pages (16);
+ *                                   auto: the module's declared maximum,
+ *                                   capped by the kernel's free memory
+ *                                   (what a .wasm app given alone gets)
  *     fuel N                        instructions per callback; 0 = no limit
  *                                   (10000000)
  *     slots N                       requests in flight at once (16)
@@ -58,6 +61,8 @@ typedef struct sbx_grant {
     const char *target;    /* chan: "NAME.a"; kv: the prefix */
     uint64_t a, b;         /* udp: port, 1 if tunnel-only; tcp: port; blk: first, count */
 } sbx_grant_t;
+
+#define SBX_MEMORY_AUTO 0 /* memory_pages of `memory auto` */
 
 typedef struct sbx_instance_cfg {
     const char *name, *module;

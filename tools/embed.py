@@ -4,7 +4,9 @@
     embed.py APP OUT.c [ARGS...]
 
 APP is a Wasm module (then the manifest is one instance of it, with ARGS
-as its arguments and no grants) or a manifest (sandbox/manifest.h) whose
+as its arguments, no grants and `memory auto`: the module's declared
+maximum capped by the kernel's free memory; SBX_MEMORY=MiB in the
+environment sets the limit instead) or a manifest (sandbox/manifest.h) whose
 `module` lines name files beside it. A module NAME.wasm that does not
 exist but has a source NAME.c beside it is compiled first, with Debian's
 clang and wasi-libc: a C file with main() becomes a WASI command, one
@@ -62,7 +64,11 @@ def main():
     if app.endswith(".wasm"):
         name = os.path.basename(app)
         stem = os.path.splitext(name)[0]
-        manifest = f"instance {stem}\n  module {name}\n  memory 256\n  fuel 0\n"
+        mib = os.environ.get("SBX_MEMORY", "")
+        if mib and (not mib.isdigit() or not 0 < int(mib) <= 4096):
+            sys.exit(f"embed: SBX_MEMORY={mib}: want MiB, 1..4096")
+        memory = str(int(mib) * 16) if mib else "auto"
+        manifest = f"instance {stem}\n  module {name}\n  memory {memory}\n  fuel 0\n"
         if args:
             manifest += "  args " + " ".join(args) + "\n"
         modules = {name: find_module(name, os.path.dirname(os.path.abspath(app)), outdir)}

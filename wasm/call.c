@@ -128,14 +128,11 @@ wasm_result wasm_call_func(wasm_instance *inst, wasm_func *f, const wasm_val *ar
 	return r;
 }
 
-wasm_result wasm_call(wasm_instance *inst, const char *name, const wasm_val *args,
-		      size_t nargs, wasm_val *results, size_t nresults)
+wasm_result wasm_call(wasm_instance *inst, const char *name, size_t name_len,
+		      const wasm_val *args, size_t nargs, wasm_val *results, size_t nresults)
 {
-	size_t len = 0;
-	while (name[len])
-		len++;
 	wasm_extern ex;
-	if (wasm_instance_export(inst, name, len, &ex) != WASM_OK ||
+	if (wasm_instance_export(inst, name, name_len, &ex) != WASM_OK ||
 	    ex.kind != WASM_EXTERN_FUNC)
 		return WASM_ERR_NOT_FOUND;
 	return wasm_call_func(inst, ex.of.func, args, nargs, results, nresults);

@@ -32,6 +32,15 @@ uint32_t wasm_module_export_count(const wasm_module *m)
 	return m->nexports;
 }
 
+bool wasm_module_memory_limits(const wasm_module *m, uint32_t *min, uint32_t *max)
+{
+	if (m->nmems == 0)
+		return false;
+	*min = m->mems[0].min;
+	*max = m->mems[0].has_max ? m->mems[0].max : UINT32_MAX;
+	return true;
+}
+
 bool wasm_module_export_info(const wasm_module *m, uint32_t i, const char **name,
 			     size_t *len, wasm_extern_kind *kind)
 {

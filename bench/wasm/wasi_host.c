@@ -233,7 +233,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "instantiate: %s\n", why);
 		return 2;
 	}
-	wasm_result r = wasm_call(inst, "_start", NULL, 0, NULL, 0);
+	wasm_result r = wasm_call(inst, "_start", 6, NULL, 0, NULL, 0);
 	int code = 0;
 	if (r == WASM_TRAP && W.exited)
 		code = W.exit_code;

@@ -176,6 +176,13 @@ bool wasm_module_export_info(const wasm_module *module, uint32_t index,
 			     const char **name, size_t *name_len,
 			     wasm_extern_kind *kind);
 
+/* Declared limits of memory 0 (defined or imported), in 64 KiB pages;
+ * false when the module has no memory. (*max) is UINT32_MAX when the
+ * module declares no maximum. Lets an embedder size a memory limit for a
+ * module before instantiating it. */
+bool wasm_module_memory_limits(const wasm_module *module, uint32_t *min,
+			       uint32_t *max);
+
 /* Describes one import, given to the resolver. Strings are not
  * NUL-terminated; everything lives as long as the module. */
 typedef struct wasm_import {
@@ -248,13 +255,16 @@ wasm_result wasm_instance_export(const wasm_instance *inst, const char *name,
 				 size_t name_len, wasm_extern *out);
 
 /*
- * Call export (name) (NUL-terminated) with (nargs) arguments; on WASM_OK
- * writes exactly (nresults) results. Argument and result counts and types
- * must match the function type, else WASM_ERR_ARGS. Returns WASM_TRAP (see
- * wasm_trap_code) or WASM_OUT_OF_FUEL (instance suspended: wasm_resume or
- * wasm_abandon before the next call, else WASM_ERR_STATE).
+ * Call the exported function (name, name_len) with (nargs) arguments; on
+ * WASM_OK writes exactly (nresults) results. Names are bytes, not C
+ * strings: a Wasm name may contain U+0000 ("\0\1" is a valid export
+ * name), so every name in this API is a (pointer, length) pair. Argument
+ * and result counts and types must match the function type, else
+ * WASM_ERR_ARGS; WASM_ERR_NOT_FOUND without such a function. Returns
+ * WASM_TRAP (see wasm_trap_code) or WASM_OUT_OF_FUEL (instance suspended:
+ * wasm_resume or wasm_abandon before the next call, else WASM_ERR_STATE).
  */
-wasm_result wasm_call(wasm_instance *inst, const char *name,
+wasm_result wasm_call(wasm_instance *inst, const char *name, size_t name_len,
 		      const wasm_val *args, size_t nargs, wasm_val *results,
 		      size_t nresults);
 /* As wasm_call, for any function (e.g. a funcref read from a table);

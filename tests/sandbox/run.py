@@ -49,7 +49,7 @@ def build(app, args=None):
             drive = os.path.join(TMP, "unused.img")
             with open(drive, "wb") as f:
                 f.truncate(1 << 20)
-        run = make("print-run", f"APP={app}", f"DRIVE={drive}", f"PORT={port or 1}",
+        run = make("print-run", f"APP={app}", f"DRIVE={drive}", f"PORT={port or free_udp_port()}",
                    "ACCEL=tcg", f"ARGS={bootargs}", *extra)
         run = run.replace(make("print-kernel", f"APP={app}"), kernel)
         return shlex.split(run)
@@ -101,6 +101,26 @@ def test_wasi_realtime(r):
             slept and slept[1] == "0" and 250 <= int(slept[2]) < 5000
             and 0 <= int(slept[3]) < 5000, out)
     r.check("wasi_realtime_exit", rc == exit_status(0), f"exit {rc}\n{out}")
+
+
+def bigalloc_checksum(mib):
+    """What tests/sandbox/bigalloc.c prints for (mib), computed here."""
+    s = 0
+    for i in range(0, mib << 20, 512):
+        w = (i * 2654435761) & 0xffffffff if i % 4096 == 0 else 0x5a5a5a5a
+        s = (s * 31 + w + 0x5a) & 0xffffffff
+    return f"{s:08x}"
+
+
+def test_big_memory(r):
+    """A .wasm given alone gets a generous limit (issue 14): a plain
+    wasi-libc program mallocs and touches 32 MiB; the limit is printed."""
+    k = build("tests/sandbox/bigalloc.wasm", "32")
+    rc, out = run_to_exit(k(), timeout=180)
+    want = f"bigalloc: 32 MiB ok, checksum {bigalloc_checksum(32)}"
+    r.check("wasm_32mib_malloc", want in out and rc == exit_status(0), f"exit {rc}\n{out}")
+    m = re.search(r"memory limit (\d+) MiB \((\d+) pages\): ([^;]*)", out)
+    r.check("wasm_memory_limit_printed", m is not None and int(m[1]) >= 40, out)
 
 
 def test_echo(r, rng):
@@ -234,6 +254,7 @@ def main():
             p = Prefixed(r, PLATFORM)
             test_wasi_hello(p)
             test_wasi_realtime(p)
+            test_big_memory(p)
             test_echo(p, random.Random(seed))
             test_probe(p)
             test_isolation(p)

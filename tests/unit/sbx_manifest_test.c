@@ -84,6 +84,14 @@ TEST(tcp_grant)
     CHECK_EQ(parse("instance a\n module a\n grant tcp 80\n"), KERR_INVALID);
 }
 
+TEST(memory_auto)
+{
+    CHECK_EQ(parse("instance a\n module a.wasm\n memory auto\n"), KERR_OK);
+    CHECK_EQ(m.inst[0].memory_pages, SBX_MEMORY_AUTO);
+    CHECK_EQ(parse("instance a\n module a.wasm\n memory 0\n"), KERR_INVALID);
+    CHECK_EQ(parse("instance a\n module a.wasm\n memory automatic\n"), KERR_INVALID);
+}
+
 TEST(errors_name_the_line)
 {
     CHECK_EQ(parse("instance a\n module a.wasm\n grant udp 70000 send\n"), KERR_INVALID);

@@ -13,4 +13,6 @@
   (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
   (func (export "calladd") (result i32) (call $add (i32.const 2) (i32.const 3)))
   (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
+  (func (export "\00\01\02") (result i32) (i32.const 7))
+  (func (export "\00") (result i32) (i32.const 8))
 )

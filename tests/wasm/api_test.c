@@ -50,9 +50,9 @@ static void test_fuel(wasm_instance *inst)
 {
 	wasm_val r;
 	wasm_set_fuel(inst, 1000);
-	CHECK(wasm_call(inst, "spin", NULL, 0, NULL, 0) == WASM_OUT_OF_FUEL);
+	CHECK(wasm_call(inst, "spin", 4, NULL, 0, NULL, 0) == WASM_OUT_OF_FUEL);
 	CHECK(wasm_suspended(inst));
-	CHECK(wasm_call(inst, "spin", NULL, 0, NULL, 0) == WASM_ERR_STATE);
+	CHECK(wasm_call(inst, "spin", 4, NULL, 0, NULL, 0) == WASM_ERR_STATE);
 	wasm_set_fuel(inst, 500);
 	CHECK(wasm_resume(inst, NULL, 0) == WASM_OUT_OF_FUEL);
 	wasm_abandon(inst);
@@ -61,7 +61,7 @@ static void test_fuel(wasm_instance *inst)
 	wasm_val n = i32(1000000);
 	int rounds = 0;
 	wasm_set_fuel(inst, 100000);
-	wasm_result res = wasm_call(inst, "count", &n, 1, &r, 1);
+	wasm_result res = wasm_call(inst, "count", 5, &n, 1, &r, 1);
 	while (res == WASM_OUT_OF_FUEL && rounds < 1000) {
 		rounds++;
 		wasm_set_fuel(inst, 100000);
@@ -75,18 +75,18 @@ static void test_fuel(wasm_instance *inst)
 static void test_limits(wasm_instance *inst)
 {
 	wasm_val r, a = i32(0);
-	CHECK(wasm_call(inst, "rec", &a, 1, &r, 1) == WASM_TRAP);
+	CHECK(wasm_call(inst, "rec", 3, &a, 1, &r, 1) == WASM_TRAP);
 	CHECK(wasm_trap_code(inst) == WASM_TRAP_STACK_EXHAUSTED);
 	a = i32(1);
-	CHECK(wasm_call(inst, "grow", &a, 1, &r, 1) == WASM_OK && r.of.i32 == 1);
-	CHECK(wasm_call(inst, "grow", &a, 1, &r, 1) == WASM_OK && r.of.i32 == (uint32_t)-1);
+	CHECK(wasm_call(inst, "grow", 4, &a, 1, &r, 1) == WASM_OK && r.of.i32 == 1);
+	CHECK(wasm_call(inst, "grow", 4, &a, 1, &r, 1) == WASM_OK && r.of.i32 == (uint32_t)-1);
 	CHECK(wasm_mem_size(inst) == 2 * 65536);
 	a = i32(2 * 65536 - 2);
-	CHECK(wasm_call(inst, "load", &a, 1, &r, 1) == WASM_TRAP);
+	CHECK(wasm_call(inst, "load", 4, &a, 1, &r, 1) == WASM_TRAP);
 	CHECK(wasm_trap_code(inst) == WASM_TRAP_MEMORY_OOB);
 	CHECK(strcmp(wasm_trap_message(WASM_TRAP_MEMORY_OOB), "out of bounds memory access") == 0);
-	CHECK(wasm_call(inst, "nope", NULL, 0, NULL, 0) == WASM_ERR_NOT_FOUND);
-	CHECK(wasm_call(inst, "load", NULL, 0, &r, 1) == WASM_ERR_ARGS);
+	CHECK(wasm_call(inst, "nope", 4, NULL, 0, NULL, 0) == WASM_ERR_NOT_FOUND);
+	CHECK(wasm_call(inst, "load", 4, NULL, 0, &r, 1) == WASM_ERR_ARGS);
 }
 
 static void test_memory(wasm_instance *inst)
@@ -94,10 +94,22 @@ static void test_memory(wasm_instance *inst)
 	uint32_t v = 0xdeadbeef, back = 0;
 	wasm_val r, a = i32(100);
 	CHECK(wasm_mem_write(inst, 100, &v, 4));
-	CHECK(wasm_call(inst, "load", &a, 1, &r, 1) == WASM_OK && r.of.i32 == v);
+	CHECK(wasm_call(inst, "load", 4, &a, 1, &r, 1) == WASM_OK && r.of.i32 == v);
 	CHECK(wasm_mem_read(inst, 100, &back, 4) && back == v);
 	CHECK(!wasm_mem_write(inst, wasm_mem_size(inst) - 3, &v, 4));
 	CHECK(!wasm_mem_read(inst, UINT64_MAX - 1, &back, 4));
+}
+
+/* Names are (pointer, length): a name holding NUL bytes is callable and
+ * distinct from its prefixes (issue 14). */
+static void test_names(wasm_instance *inst)
+{
+	wasm_val r;
+	CHECK(wasm_call(inst, "\0\1\2", 3, NULL, 0, &r, 1) == WASM_OK && r.of.i32 == 7);
+	CHECK(wasm_call(inst, "\0", 1, NULL, 0, &r, 1) == WASM_OK && r.of.i32 == 8);
+	CHECK(wasm_call(inst, "load\0", 5, NULL, 0, &r, 1) == WASM_ERR_NOT_FOUND);
+	CHECK(wasm_call(inst, "", 0, NULL, 0, &r, 1) == WASM_ERR_NOT_FOUND);
+	CHECK(wasm_call(inst, "\0\1", 2, NULL, 0, &r, 1) == WASM_ERR_NOT_FOUND);
 }
 
 int main(int argc, char **argv)
@@ -128,10 +140,11 @@ int main(int argc, char **argv)
 	test_fuel(a);
 	test_limits(a);
 	test_memory(a);
+	test_names(a);
 	/* b is untouched by what a did */
 	CHECK(wasm_mem_size(b) == 65536);
 	wasm_val r;
-	CHECK(wasm_call(b, "calladd", NULL, 0, &r, 1) == WASM_OK && r.of.i32 == 5 && calls == 1);
+	CHECK(wasm_call(b, "calladd", 7, NULL, 0, &r, 1) == WASM_OK && r.of.i32 == 5 && calls == 1);
 	wasm_instance *c;
 	CHECK(wasm_instantiate(&c, m, &alloc, NULL, NULL, NULL, &why) == WASM_ERR_UNLINKABLE);
 	wasm_instance_free(b);

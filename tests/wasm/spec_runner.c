@@ -14,8 +14,11 @@
 
 #include <mote/wasm.h>
 
+/* Names are bytes with a length, never C strings: a Wasm name (an export,
+ * a registered module) may contain U+0000. */
 typedef struct named {
 	char name[256];
+	size_t name_len;
 	wasm_instance *inst;
 	wasm_module *mod;
 } named;
@@ -114,14 +117,17 @@ static bool resolve(void *user, const wasm_import *imp, wasm_extern *out)
 	if (eq(imp->module, imp->module_len, "spectest"))
 		return spectest_resolve(imp, out);
 	for (int i = S.nregs - 1; i >= 0; i--) {
-		if (!eq(imp->module, imp->module_len, S.regs[i].name))
+		if (imp->module_len != S.regs[i].name_len ||
+		    memcmp(imp->module, S.regs[i].name, imp->module_len) != 0)
 			continue;
 		return wasm_instance_export(S.regs[i].inst, imp->name, imp->name_len, out) == WASM_OK;
 	}
 	return false;
 }
 
-static void unhex(const char *h, char *out, size_t cap)
+/* Decode the hex field (h) ("-": empty) into (out); returns the length.
+ * The result is also NUL-terminated for messages, but may hold NULs. */
+static size_t unhex(const char *h, char *out, size_t cap)
 {
 	size_t n = 0;
 	if (strcmp(h, "-") == 0)
@@ -133,6 +139,7 @@ static void unhex(const char *h, char *out, size_t cap)
 		h += 2;
 	}
 	out[n] = 0;
+	return n;
 }
 
 static uint8_t *read_file(const char *path, size_t *len)
@@ -243,7 +250,7 @@ static void do_action(char **tok, int ntok, int line)
 	const char *act = tok[3];
 	wasm_instance *inst = find_inst(tok[4]);
 	char field[1024];
-	unhex(tok[5], field, sizeof(field));
+	size_t field_len = unhex(tok[5], field, sizeof(field));
 	int nargs = atoi(tok[6]);
 	wasm_val args[64], res[64];
 	for (int i = 0; i < nargs; i++)
@@ -258,14 +265,14 @@ static void do_action(char **tok, int ntok, int line)
 	wasm_result r;
 	if (!strcmp(act, "get")) {
 		wasm_extern ex;
-		r = wasm_instance_export(inst, field, strlen(field), &ex);
+		r = wasm_instance_export(inst, field, field_len, &ex);
 		if (r == WASM_OK && ex.kind == WASM_EXTERN_GLOBAL)
 			res[0] = wasm_global_get(ex.of.global);
 		else
 			r = WASM_ERR_NOT_FOUND;
 	} else {
 		wasm_extern ex;
-		r = wasm_instance_export(inst, field, strlen(field), &ex);
+		r = wasm_instance_export(inst, field, field_len, &ex);
 		if (r == WASM_OK && ex.kind == WASM_EXTERN_FUNC) {
 			size_t nres = 0;
 			/* learn the result count from the expectation, or the call */
@@ -351,7 +358,7 @@ static void run_line(char *buf)
 		line = atoi(tok[1]);
 		wasm_instance *inst = find_inst(tok[3]);
 		named *r = &S.regs[S.nregs++];
-		unhex(tok[2], r->name, sizeof(r->name));
+		r->name_len = unhex(tok[2], r->name, sizeof(r->name));
 		r->inst = inst;
 		report(line, inst != NULL, "register: no module");
 		break;
