@@ -13,11 +13,11 @@ HTTPT_DIR := $(BUILD)/http-test
 hosted-tcp-test:
 	@$(MAKE) --no-print-directory -s PLATFORM=hosted APP=tcpcheck \
 	    APP_SRCS=tests/http/tcpcheck.c kernel
-	@python3 tests/http/tcp_test.py $(BUILD)/hosted/tcpcheck/mote.elf
+	@$(SUITE_ENV) python3 tests/http/tcp_test.py $(BUILD)/hosted/tcpcheck/mote.elf
 
 http-test:
 	@$(MAKE) --no-print-directory -s PLATFORM=hosted APP=httpd kernel
-	@python3 tests/http/http_test.py $(BUILD)/hosted/httpd/mote.elf
+	@$(SUITE_ENV) python3 tests/http/http_test.py $(BUILD)/hosted/httpd/mote.elf
 
 HTTP_FUZZ_SECS ?= 20
 HTTP_FUZZ_SRCS = tests/fuzz/http_fuzz.c apps/httpd/http_parse.c
@@ -42,7 +42,7 @@ http-fuzz-short: $(HTTPT_DIR)/http_fuzz
 # BUILD directory, so it never overwrites another suite's sbx kernel.
 .PHONY: sbx-tcp-test
 sbx-tcp-test:
-	@SBXTCP_BUILD=$(BUILD)/sbx-tcp python3 tests/http/sbx_tcp_test.py
+	@$(SUITE_ENV) SBXTCP_BUILD=$(BUILD)/sbx-tcp python3 tests/http/sbx_tcp_test.py
 
 # The parser's unit test (tests/unit/http_parse_test.c, part of unit-test)
 # links the parser itself.

@@ -25,7 +25,7 @@ tcp-test:
 	  echo "SKIP tcp-test: no /dev/net/tun"; \
 	  echo "0 passed, 0 failed, 1 skipped"; \
 	else \
-	  python3 tests/tcp/tcp_test.py --accel $(TCP_ACCEL) \
+	  $(SUITE_ENV) python3 tests/tcp/tcp_test.py --accel $(TCP_ACCEL) \
 	      --platform "$$(echo $(TCP_PLATFORMS) | tr ' ' ,)"; \
 	fi
 

@@ -21,7 +21,7 @@ KERNEL     := $(OBJDIR)/$(subst /,_,$(subst ../,,$(APP)))-wg/mote.elf
 WG_PORT    := $(or $(shell sed -n 's/^[ \t]*[Ll][Ii][Ss][Tt][Ee][Nn][Pp][Oo][Rr][Tt][ \t]*=[ \t]*\([0-9]*\).*/\1/p' $(WG) 2>/dev/null | head -1),51820)
 WG_HOSTPORT ?= $(WG_PORT)
 ifeq ($(filter tap:%,$(NET)),)
-QEMU_NETDEV = -netdev user,id=n0,hostfwd=udp:127.0.0.1:$(PORT)-:$(APP_PORT),hostfwd=udp:127.0.0.1:$(WG_HOSTPORT)-:$(WG_PORT)
+QEMU_NETDEV = -netdev user,id=n0,hostfwd=udp:127.0.0.1:$(PORT)-:$(APP_PORT),hostfwd=tcp:127.0.0.1:$(PORT)-:$(APP_PORT),hostfwd=udp:127.0.0.1:$(WG_HOSTPORT)-:$(WG_PORT)
 endif
 .PHONY: FORCE_WG
 $(WG_EMBED): FORCE_WG
@@ -43,7 +43,7 @@ WG_UNIT_BINS = $(BUILD)/unit/net_wg_test $(BUILD)/unit/crypto_x25519_test \
 wg-unit-test:
 	@tools/ensure-deps build test
 	@$(MAKE) --no-print-directory -s $(WG_UNIT_BINS)
-	@tools/sum-results $(WG_UNIT_BINS)
+	@$(SUITE_ENV) tools/sum-results $(WG_UNIT_BINS)
 
 # --- wg-fuzz-short: like net-fuzz-short (mk/net.mk), seeded by
 # tests/fuzz/wg_seeds.py.
@@ -90,7 +90,7 @@ wg-test: $(WG_TOOL)
 	  echo "SKIP wg-test: no /dev/net/tun"; \
 	  echo "0 passed, 0 failed, 1 skipped"; \
 	else \
-	  python3 tests/wg/wg_test.py --platform "$$(echo $(WG_PLATFORMS) | tr ' ' ,)"; \
+	  $(SUITE_ENV) python3 tests/wg/wg_test.py --platform "$$(echo $(WG_PLATFORMS) | tr ' ' ,)"; \
 	fi
 
 # --- wg-ct-test: the ctgrind-style constant-time check (tests/ct).
@@ -129,4 +129,4 @@ wg-ct-test: $(WG_CT)
 # as a kernel (tests/ct/selftest.c) on every platform under QEMU.
 .PHONY: wg-selftest
 wg-selftest:
-	@python3 tests/ct/selftest_run.py
+	@$(SUITE_ENV) python3 tests/ct/selftest_run.py
