@@ -64,6 +64,9 @@ def free_udp_port():
     raise OSError("no port free for both UDP and TCP")
 
 
+free_tcp_port = free_udp_port  # the same port serves both
+
+
 def make_var(var, **kv):
     """The value make computes for (var) with the given variables."""
     args = ["make", "-s", "--no-print-directory", f"print-{var}"]

@@ -20,19 +20,11 @@ import urllib.request
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 from benchlib import start_server, write_results  # noqa: E402
+from motetest import free_tcp_port  # noqa: E402
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", 10))
 CONNS = int(os.environ.get("BENCH_CONNS", 32))
 SBX_BUILD = os.path.join(ROOT, "build", "bench-http")
-
-
-def free_tcp_port():
-    import socket
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def build():

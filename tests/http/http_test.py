@@ -17,18 +17,12 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tools"))
-from motetest import Console, Results  # noqa: E402
+from motetest import Console, Results, free_tcp_port  # noqa: E402
 
 KERNEL = sys.argv[1] if len(sys.argv) > 1 else "build/hosted/httpd/mote.elf"
 READY = r"httpd: ready on tcp port 8080"
 
 
-def free_tcp_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 class Server:

@@ -11,7 +11,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tools"))
-from motetest import Console, Results  # noqa: E402
+from motetest import Console, Results, free_tcp_port  # noqa: E402
 
 BUILD = os.environ.get("SBXTCP_BUILD", "build/sbx-tcp")
 KERNEL = os.path.join(BUILD, "hosted", "sbx", "mote.elf")
@@ -29,12 +29,6 @@ PROBE = {
 }
 
 
-def free_tcp_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def build(app):

@@ -10,17 +10,11 @@ import sys
 import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tools"))
-from motetest import Console, Results  # noqa: E402
+from motetest import Console, Results, free_tcp_port  # noqa: E402
 
 KERNEL = sys.argv[1] if len(sys.argv) > 1 else "build/hosted/tcpcheck/mote.elf"
 
 
-def free_tcp_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def recv_all(c, timeout=5):
