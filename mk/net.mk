@@ -50,11 +50,13 @@ net-test:
 # report fails it; the crashing input is left in $(NET_FUZZ_DIR).
 NET_FUZZ_DIR  := $(BUILD)/net-fuzz
 NET_FUZZ_SECS ?= 25
-NET_FUZZ_SRCS = tests/fuzz/net_fuzz.c $(wildcard kernel/*.c) \
-                $(wildcard crypto/*.c) lib/fmt.c lib/kdate.c $(wildcard net/*.c) \
-                $(wildcard net/tcp/*.c) \
-                tests/unit/fake_platform.c tests/unit/fake_blk.c \
-                tests/unit/fake_net.c
+# The whole stack on the fake platform, which the net, tcp and wg fuzzers
+# (mk/tcp.mk, mk/wg.mk) all drive.
+FUZZ_STACK_SRCS = $(wildcard kernel/*.c) $(wildcard crypto/*.c) lib/fmt.c \
+                  lib/kdate.c $(wildcard net/*.c) $(wildcard net/tcp/*.c) \
+                  tests/unit/fake_platform.c tests/unit/fake_blk.c \
+                  tests/unit/fake_net.c tests/fuzz/fuzz_rand.c
+NET_FUZZ_SRCS = tests/fuzz/net_fuzz.c $(FUZZ_STACK_SRCS)
 
 $(NET_FUZZ_DIR)/net_fuzz: $(NET_FUZZ_SRCS) $(wildcard net/*.h net/tcp/*.h)
 	@mkdir -p $(dir $@)

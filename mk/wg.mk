@@ -49,10 +49,7 @@ wg-unit-test:
 # tests/fuzz/wg_seeds.py.
 WG_FUZZ_DIR  := $(BUILD)/wg-fuzz
 WG_FUZZ_SECS ?= 25
-WG_FUZZ_SRCS = tests/fuzz/wg_fuzz.c $(wildcard kernel/*.c) \
-               $(wildcard crypto/*.c) lib/fmt.c $(wildcard net/*.c) \
-               tests/unit/fake_platform.c tests/unit/fake_blk.c \
-               tests/unit/fake_net.c
+WG_FUZZ_SRCS = tests/fuzz/wg_fuzz.c $(FUZZ_STACK_SRCS)
 
 $(WG_FUZZ_DIR)/wg_fuzz: $(WG_FUZZ_SRCS) $(wildcard net/*.h crypto/*.h)
 	@mkdir -p $(dir $@)

@@ -22,24 +22,9 @@
 #include "net/dns.h"
 #include "net/netif.h"
 #include "net/wire.h"
+#include "tests/fuzz/fuzz_rand.h"
 #include "tests/unit/fake_platform.h"
 
-static uint64_t rng_state = 1;
-
-uint64_t test_rand(void);
-uint64_t test_seed(void);
-uint64_t test_rand(void)
-{
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-uint64_t test_seed(void)
-{
-    return 1;
-}
 
 static net_udp_sock_t sock;
 static net_udp_req_t rx[2];
@@ -54,7 +39,7 @@ static void ignore(kwork_t *w)
 static void boot(int dhcp)
 {
     static const uint8_t mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
-    rng_state = 1;
+    fuzz_rand_reset();
     fake_boot(dhcp ? "dhcp_wait=3" : "ip=10.0.0.2/24 gw=10.0.0.1 dns=10.0.0.53");
     fake_net_attach(mac);
     fake_start_layers();

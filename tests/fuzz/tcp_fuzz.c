@@ -24,24 +24,12 @@
 #include "net/tcp/tcp_int.h"
 #include "net/tcp/tcp_seg.h"
 #include "net/wire.h"
+#include "tests/fuzz/fuzz_rand.h"
 #include "tests/unit/fake_platform.h"
 
 #define US 0x0a000002u
 #define PEER 0x0a000007u
 
-static uint64_t rng_state = 1;
-uint64_t test_rand(void);
-uint64_t test_seed(void);
-uint64_t test_rand(void)
-{
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    return z ^ (z >> 31);
-}
-uint64_t test_seed(void)
-{
-    return 1;
-}
 
 static const uint8_t us_mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
 static const uint8_t peer_mac[6] = {0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0x07};
@@ -137,7 +125,7 @@ static void establish(void)
 
 static void boot(uint8_t mode)
 {
-    rng_state = 1;
+    fuzz_rand_reset();
     fake_boot("ip=10.0.0.2/24");
     fake_net_attach(us_mac);
     fake_start_layers();

@@ -21,24 +21,9 @@
 #include "mote/ktime.h"
 #include "net/wg.h"
 #include "net/wg_conf.h"
+#include "tests/fuzz/fuzz_rand.h"
 #include "tests/unit/fake_platform.h"
 
-static uint64_t rng_state = 1;
-
-uint64_t test_rand(void);
-uint64_t test_seed(void);
-uint64_t test_rand(void)
-{
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-uint64_t test_seed(void)
-{
-    return 1;
-}
 
 #define CONF "wg=[Interface];PrivateKey=UMAccFCpAjqIjmZOKM7fXbDN04GuB/qSTwWcCfvXAUc=;" \
              "ListenPort=51820;Address=10.77.0.2/24;[Peer];" \
@@ -51,7 +36,7 @@ static const uint8_t key[32] = {1, 2, 3, 4, 5, 6, 7, 8};
 static void boot(void)
 {
     static const uint8_t mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
-    rng_state = 1;
+    fuzz_rand_reset();
     fake_boot("ip=10.0.0.2/24 wg_load=4 " CONF);
     fake_net_attach(mac);
     fake_start_layers();
