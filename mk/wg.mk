@@ -30,10 +30,10 @@ $(WG_EMBED): FORCE_WG
 endif
 
 WG_TOOL := $(BUILD)/tools/wg-keys
-$(WG_TOOL): tools/wg-keys.c crypto/x25519.c crypto/ct.c
+$(WG_TOOL): tools/wg-keys.c crypto/x25519.c crypto/ct.c net/wg_base64.c
 	@mkdir -p $(dir $@)
 	@$(CC) -std=gnu11 -O2 $(WARN) -Iinclude -I. \
-	    tools/wg-keys.c crypto/x25519.c crypto/ct.c -o $@
+	    tools/wg-keys.c crypto/x25519.c crypto/ct.c net/wg_base64.c -o $@
 
 .PHONY: wg-keys wg-unit-test wg-fuzz-short wg-test
 wg-keys: $(WG_TOOL)

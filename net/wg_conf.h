@@ -24,10 +24,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "mote/kerr.h"
+#include "net/wg_base64.h"
 
 #define WG_MAX_PEERS 8
 #define WG_MAX_ALLOWED 32
-#define WG_KEY_LEN 32
 #define WG_DEFAULT_PORT 51820
 
 typedef struct wg_allowed {
@@ -56,13 +56,5 @@ typedef struct wg_conf {
  * one-line reason ("line 3: bad base64 key") in (why, whylen). */
 kerr_t wg_conf_parse(const char *text, size_t len, wg_conf_t *c, char *why,
                      size_t whylen);
-
-/* Standard base64 of exactly 32 bytes (44 characters, one '=' pad), as
- * `wg genkey` prints. 0, or -1 for anything else (including a
- * non-canonical last character). */
-int wg_base64_key_decode(const char *s, size_t len, uint8_t out[WG_KEY_LEN]);
-
-/* The reverse: 44 characters and a NUL into (out). */
-void wg_base64_key_encode(const uint8_t key[WG_KEY_LEN], char out[45]);
 
 #endif

@@ -10,49 +10,21 @@
 
 #include "crypto/ct.h"
 #include "crypto/x25519.h"
+#include "net/wg_base64.h"
 
-static const char b64[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static void put_key(const uint8_t k[32])
+static void put_key(const uint8_t k[WG_KEY_LEN])
 {
     char out[45];
-    unsigned n = 0, acc = 0, bits = 0;
-    for (int i = 0; i < 32; i++) {
-        acc = (acc << 8 | k[i]) & 0xffff;
-        bits += 8;
-        while (bits >= 6) {
-            bits -= 6;
-            out[n++] = b64[(acc >> bits) & 63];
-        }
-    }
-    out[n++] = b64[(acc << (6 - bits)) & 63];
-    out[n++] = '=';
-    out[n] = 0;
+    wg_base64_key_encode(k, out);
     puts(out);
 }
 
-static int get_key(uint8_t k[32])
+static int get_key(uint8_t k[WG_KEY_LEN])
 {
     char line[128];
     if (!fgets(line, sizeof line, stdin))
         return -1;
-    size_t len = strcspn(line, "\r\n");
-    if (len != 44 || line[43] != '=')
-        return -1;
-    unsigned acc = 0, bits = 0, n = 0;
-    for (int i = 0; i < 43; i++) {
-        const char *p = strchr(b64, line[i]);
-        if (!p || !line[i])
-            return -1;
-        acc = (acc << 6 | (unsigned)(p - b64)) & 0xffff;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            k[n++] = (uint8_t)(acc >> bits);
-        }
-    }
-    return (acc & ((1u << bits) - 1)) == 0 && n == 32 ? 0 : -1;
+    return wg_base64_key_decode(line, strcspn(line, "\r\n"), k);
 }
 
 static int genkey(uint8_t k[32])
