@@ -16,6 +16,9 @@ key). Checks, each asserting what a broken implementation would get wrong:
   handshake  Linux initiates: ping 10.77.0.2 through the tunnel
   echo       UDP echo through the tunnel, byte for byte, 0..1392 bytes
              (the largest that fits wg0's MTU 1420)
+  mote_ping  mote's ICMP echo client pings Linux's tunnel address: the
+             reply arrives (RTT printed) as WireGuard data packets; pings to an address with no peer and to one with no
+             route get no reply and are reported as failures
   only       wg_only=7777: port 7777 answers through the tunnel only, and
              sends from it leave only through the tunnel
   replay     a captured data packet sent again: dropped and counted, no
@@ -311,6 +314,37 @@ def data_packets(sn):
             and len(p[4]) > 32]
 
 
+def test_mote_ping(m):
+    """mote's own echo client (net_icmp_ping_send) pings Linux's tunnel
+    address: the reply must come back through the tunnel. Then an address
+    in the tunnel's subnet that no peer's allowed-IPs covers, and one with
+    no route at all: no reply, reported as a failure."""
+    before = m.stats()
+    sn = Sniffer()
+    r = m.ctl(f"ping {LTUN}")
+    time.sleep(0.2)
+    sn.close()
+    after = m.stats()
+    # The request and the reply crossed tap0 as WireGuard transport data.
+    out = [p for p in sn.pkts if p[0] == MOTE and p[3] == LPORT and p[4][:1] == b"\4"]
+    back = [p for p in sn.pkts if p[2] == MOTE and p[3] == MPORT and p[4][:1] == b"\4"]
+    parts = r.split()
+    ok = (len(parts) == 3 and parts[0] == "reply" and parts[1] == LTUN and
+          parts[2].isdigit() and
+          after.get("tun_tx", 0) > before.get("tun_tx", 0) and
+          after.get("tun_rx", 0) > before.get("tun_rx", 0) and out and back)
+    if check("mote_ping", ok, f"answer {r!r}, stats before {before} after {after}, "
+             f"{len(out)} data packets out, {len(back)} back"):
+        log(f"     mote -> {LTUN} through the tunnel: RTT {int(parts[2])} us")
+    r1 = m.ctl("ping 10.77.0.99")   # tunnel subnet, no peer
+    r2 = m.ctl("ping 192.0.2.1")    # outside every subnet, no gateway
+    st = m.stats()
+    check("mote_ping/no_peer", r1 == "ping failed KERR_TIMEOUT" and
+          st.get("tx_no_peer", 0) > after.get("tx_no_peer", 0) and
+          r2.startswith("ping failed KERR_"),
+          f"10.77.0.99: {r1!r}, 192.0.2.1: {r2!r}, stats {st}")
+
+
 def test_replay(m):
     sn = Sniffer()
     got = ask(MTUN, 8080, b"replay me")
@@ -527,6 +561,7 @@ def inner(tmp):
               f"{n}/3 pings, latest-handshakes {hs}")
         bad = echo_sizes()
         check("echo", not bad, f"sizes that failed: {bad}")
+        test_mote_ping(m)
         test_only(m)
         test_replay(m)
         test_reorder(m, lx, mpub)
