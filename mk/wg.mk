@@ -80,6 +80,8 @@ wg-test: $(WG_TOOL)
 	done
 	@$(MAKE) --no-print-directory -s PLATFORM=hosted APP=tests/wg/tunnel.manifest kernel
 	@$(MAKE) --no-print-directory -s PLATFORM=hosted APP=kvd kernel
+	@# The walkthrough's `make run WG=...` then only embeds its configuration.
+	@$(MAKE) --no-print-directory -s PLATFORM=hosted APP=echo WG_LAYER=1 kernel
 	@if [ "$$(id -u)" != 0 ]; then \
 	  echo "SKIP wg-test: needs root for network namespaces and TAP"; \
 	  echo "0 passed, 0 failed, 1 skipped"; \

@@ -42,6 +42,9 @@
     X(icmp_rx)              /* ICMP messages accepted */                    \
     X(icmp_drop_bad)        /* short or bad checksum */                     \
     X(icmp_echo_tx)         /* echo replies sent */                         \
+    X(icmp_echo_req_tx)     /* echo requests sent (net_icmp_ping_send) */   \
+    X(icmp_echo_reply_rx)   /* echo replies matched to a waiting request */ \
+    X(icmp_echo_reply_stray) /* echo replies nothing waited for */          \
     X(icmp_unreach_tx)      /* port unreachables sent */                    \
     X(icmp_unreach_limited) /* port unreachables suppressed by the limit */ \
     X(udp_rx)               /* datagrams delivered or queued on a socket */ \

@@ -100,6 +100,76 @@ TEST(icmp_echo_reply)
     CHECK_EQ(net_stats.icmp_echo_tx, 1);
 }
 
+static int pongs;
+
+static void on_pong(net_icmp_ping_t *p)
+{
+    (void)p;
+    pongs++;
+}
+
+/* An echo reply from the peer with (id, seq, data). */
+static uint32_t mk_pong(uint8_t *f, uint16_t id, uint16_t seq,
+                        const void *data, uint16_t len)
+{
+    uint32_t n = mk_ping(f, id, seq, data, len);
+    f[34] = 0;
+    net_put16(f + 36, 0);
+    net_put16(f + 36, net_cksum(f + 34, 8u + len));
+    return n;
+}
+
+TEST(icmp_ping_client)
+{
+    net_boot_static();
+    learn_peers();
+    pongs = 0;
+    static const char data[] = "mote ping";
+    net_icmp_ping_t p = {.dst = PEER_IP, .id = 0x1234, .seq = 5,
+                         .data = data, .len = sizeof data,
+                         .on_reply = on_pong};
+    CHECK_EQ(net_icmp_ping_send(&p), KERR_OK);
+    CHECK_EQ(net_icmp_ping_send(&p), KERR_INVALID); /* already waiting */
+    fake_settle();
+    CHECK_EQ(fake_net_sent_count(), 1);
+    uint32_t len;
+    const uint8_t *r = last_sent(&len);
+    CHECK(ip_frame_ok(r, len));
+    CHECK_EQ(net_get32(r + 26), US_IP);
+    CHECK_EQ(net_get32(r + 30), PEER_IP);
+    CHECK_EQ(r[23], 1);
+    CHECK_EQ(r[34], 8); /* echo request */
+    CHECK_EQ(net_cksum(r + 34, len - 34), 0);
+    CHECK_EQ(net_get16(r + 38), 0x1234);
+    CHECK_EQ(net_get16(r + 40), 5);
+    CHECK(memcmp(r + 42, data, sizeof data) == 0);
+    CHECK_EQ(net_stats.icmp_echo_req_tx, 1);
+    /* Wrong sequence, wrong data: not ours. */
+    uint8_t f[200];
+    fake_net_inject(f, mk_pong(f, 0x1234, 6, data, sizeof data));
+    fake_net_inject(f, mk_pong(f, 0x1234, 5, "mote pinG", sizeof data));
+    fake_settle();
+    CHECK_EQ(pongs, 0);
+    CHECK_EQ(net_stats.icmp_echo_reply_stray, 2);
+    fake_net_inject(f, mk_pong(f, 0x1234, 5, data, sizeof data));
+    fake_settle();
+    CHECK_EQ(pongs, 1);
+    CHECK_EQ(net_stats.icmp_echo_reply_rx, 1);
+    /* Answered once: the same reply again is stray. */
+    fake_net_inject(f, mk_pong(f, 0x1234, 5, data, sizeof data));
+    fake_settle();
+    CHECK_EQ(pongs, 1);
+    /* Cancelled: a reply finds nothing waiting. */
+    CHECK_EQ(net_icmp_ping_send(&p), KERR_OK);
+    net_icmp_ping_cancel(&p);
+    fake_net_inject(f, mk_pong(f, 0x1234, 5, data, sizeof data));
+    fake_settle();
+    CHECK_EQ(pongs, 1);
+    CHECK_EQ(net_stats.icmp_echo_reply_stray, 4);
+    net_icmp_ping_t big = {.dst = PEER_IP, .data = data, .len = 2000};
+    CHECK_EQ(net_icmp_ping_send(&big), KERR_INVALID);
+}
+
 TEST(icmp_bad_checksum_dropped)
 {
     net_boot_static();

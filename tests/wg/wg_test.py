@@ -16,6 +16,9 @@ key). Checks, each asserting what a broken implementation would get wrong:
   handshake  Linux initiates: ping 10.77.0.2 through the tunnel
   echo       UDP echo through the tunnel, byte for byte, 0..1392 bytes
              (the largest that fits wg0's MTU 1420)
+  mote_ping  mote's ICMP echo client pings Linux's tunnel address: the
+             reply arrives (RTT printed) as WireGuard data packets; pings to an address with no peer and to one with no
+             route get no reply and are reported as failures
   only       wg_only=7777: port 7777 answers through the tunnel only, and
              sends from it leave only through the tunnel
   replay     a captured data packet sent again: dropped and counted, no
@@ -41,6 +44,10 @@ key). Checks, each asserting what a broken implementation would get wrong:
              tunnel only, and stays closed when its configuration is refused
   mote_to_mote (hosted) two kernels, a tunnel between them: a datagram
              across, and the ICMP port unreachable back, both encrypted
+  walkthrough (hosted) docs/wireguard.md's "Bringing up a tunnel from
+             Linux" as written: mote.conf and wg0.conf taken from the page,
+             its `make run` and `wg-quick up` commands, ping and UDP echo
+             to mote's tunnel address, `wg-quick down`
 
 Prints PASS/FAIL per check and ends with "N passed, N failed".
 """
@@ -311,6 +318,37 @@ def data_packets(sn):
             and len(p[4]) > 32]
 
 
+def test_mote_ping(m):
+    """mote's own echo client (net_icmp_ping_send) pings Linux's tunnel
+    address: the reply must come back through the tunnel. Then an address
+    in the tunnel's subnet that no peer's allowed-IPs covers, and one with
+    no route at all: no reply, reported as a failure."""
+    before = m.stats()
+    sn = Sniffer()
+    r = m.ctl(f"ping {LTUN}")
+    time.sleep(0.2)
+    sn.close()
+    after = m.stats()
+    # The request and the reply crossed tap0 as WireGuard transport data.
+    out = [p for p in sn.pkts if p[0] == MOTE and p[3] == LPORT and p[4][:1] == b"\4"]
+    back = [p for p in sn.pkts if p[2] == MOTE and p[3] == MPORT and p[4][:1] == b"\4"]
+    parts = r.split()
+    ok = (len(parts) == 3 and parts[0] == "reply" and parts[1] == LTUN and
+          parts[2].isdigit() and
+          after.get("tun_tx", 0) > before.get("tun_tx", 0) and
+          after.get("tun_rx", 0) > before.get("tun_rx", 0) and out and back)
+    if check("mote_ping", ok, f"answer {r!r}, stats before {before} after {after}, "
+             f"{len(out)} data packets out, {len(back)} back"):
+        log(f"     mote -> {LTUN} through the tunnel: RTT {int(parts[2])} us")
+    r1 = m.ctl("ping 10.77.0.99")   # tunnel subnet, no peer
+    r2 = m.ctl("ping 192.0.2.1")    # outside every subnet, no gateway
+    st = m.stats()
+    check("mote_ping/no_peer", r1 == "ping failed KERR_TIMEOUT" and
+          st.get("tx_no_peer", 0) > after.get("tx_no_peer", 0) and
+          r2.startswith("ping failed KERR_"),
+          f"10.77.0.99: {r1!r}, 192.0.2.1: {r2!r}, stats {st}")
+
+
 def test_replay(m):
     sn = Sniffer()
     got = ask(MTUN, 8080, b"replay me")
@@ -527,6 +565,7 @@ def inner(tmp):
               f"{n}/3 pings, latest-handshakes {hs}")
         bad = echo_sizes()
         check("echo", not bad, f"sizes that failed: {bad}")
+        test_mote_ping(m)
         test_only(m)
         test_replay(m)
         test_reorder(m, lx, mpub)
@@ -697,6 +736,114 @@ def test_sandbox(tmp, mpriv, mpub, lx, psk):
         m.stop()
 
 
+def doc_walkthrough():
+    """From docs/wireguard.md's walkthrough: the mote.conf and wg0.conf
+    blocks and the "# " command lines, in page order."""
+    import re
+    text = open(os.path.join(ROOT, "docs", "wireguard.md")).read()
+    a = text.index("## Bringing up a tunnel from Linux")
+    text = text[a:text.index("\n## ", a + 1)]
+    blocks = re.findall(r"```\n(.*?)```", text, re.S)
+    confs = [b for b in blocks if b.lstrip().startswith("[Interface]")]
+    cmds = [ln.strip()[2:] for b in blocks for ln in b.splitlines()
+            if ln.strip().startswith(("# ", "$ "))]
+    return confs, cmds
+
+
+def test_walkthrough(tmp):
+    """docs/wireguard.md's walkthrough, step by step, with the page's own
+    files and commands (placeholders filled in with fresh keys)."""
+    confs, cmds = doc_walkthrough()
+    want = ["ip tuntap add", "ip addr add", "ip link set", "make run",
+            "WG_QUICK_USERSPACE_IMPLEMENTATION=wireguard-go wg-quick up ./wg0.conf",
+            "ping", "echo hello", "wg-quick down ./wg0.conf"]
+    steps = [c for c in cmds if not c.startswith(("tools/wg-keys", "wg genkey"))]
+    if not check("walkthrough/doc", len(confs) == 2 and len(steps) == len(want) and
+                 all(c.startswith(w) for c, w in zip(steps, want)),
+                 f"{len(confs)} configuration blocks, commands {steps}"):
+        return
+    # Free the names and addresses the page uses (the suite's own tap0 and
+    # wireguard-go's wg0 are gone with their processes; tap0 stays).
+    sh("ip", "link", "del", "tap0")
+    for _ in range(100):
+        if not os.path.exists("/sys/class/net/wg0"):
+            break
+        time.sleep(0.05)
+    # wireguard-go's control socket lives in /run/wireguard, shared with
+    # the host: give this namespace's mount namespace its own.
+    os.makedirs("/run/wireguard", exist_ok=True)
+    sh("mount", "-t", "tmpfs", "tmpfs", "/run/wireguard", check_rc=True)
+    work = os.path.join(tmp, "walkthrough")
+    os.makedirs(work)
+    mpriv, mpub = sh(os.path.join(ROOT, "tools", "wg-keys"), check_rc=True).stdout.split()
+    lpriv, lpub = genkey()
+    fill = {"<mote's private key>": mpriv, "<linux.pub>": lpub,
+            "<linux.key>": lpriv, "<mote's public key>": mpub}
+    for name, text in zip(("mote.conf", "wg0.conf"), confs):
+        for k, v in fill.items():
+            text = text.replace(k, v)
+        with open(os.path.join(work, name), "w") as f:
+            f.write(text)
+    os.chmod(os.path.join(work, "wg0.conf"), 0o600)
+    # make run: from the repository, its mote.conf ours, its drive in tmp.
+    for c in steps[:3]:
+        sh("bash", "-c", c, check_rc=True)
+    run = shlex.split(steps[3]) + [f"DRIVE={work}/drive.img"]
+    run = [a.replace("WG=mote.conf", f"WG={work}/mote.conf") for a in run]
+    logf = open(os.path.join(work, "mote.log"), "w")
+    m = subprocess.Popen(run, cwd=ROOT, stdout=logf, stderr=subprocess.STDOUT,
+                         stdin=subprocess.DEVNULL, start_new_session=True)
+    up = None
+    try:
+        end = time.time() + 180  # it builds the kernel first
+        text = ""
+        while time.time() < end and m.poll() is None:
+            text = open(logf.name, errors="replace").read()
+            if "mote echo:" in text and "wg: interface 10.77.0.2/24" in text:
+                break
+            time.sleep(0.2)
+        booted = "wg: interface 10.77.0.2/24 port 51820, 1 peer(s)" in text
+        up = subprocess.run(["bash", "-c", steps[4]], cwd=work, capture_output=True,
+                            text=True)
+        pr = subprocess.run(["bash", "-c", steps[5]], capture_output=True, text=True)
+        n = 0
+        for line in pr.stdout.splitlines():
+            if "received" in line:
+                n = int(line.split(",")[1].split()[0])
+        echo = subprocess.run(["bash", "-c", steps[6]], capture_output=True,
+                              text=True).stdout
+        for line in pr.stdout.splitlines():
+            if line.startswith("rtt"):
+                log(f"     walkthrough ping: {line}")
+        hs = sh("wg", "show", "wg0", "latest-handshakes").stdout.split()
+        check("walkthrough", booted and up.returncode == 0 and n == 3 and
+              echo == "hello\n" and len(hs) == 2 and int(hs[1]) > 0,
+              f"booted {booted}, wg-quick up rc {up.returncode} {up.stderr[-300:]!r}, "
+              f"{n}/3 pings, echo {echo!r}, handshakes {hs}")
+        down = subprocess.run(["bash", "-c", steps[7]], cwd=work, capture_output=True,
+                              text=True)
+        gone = False
+        for _ in range(100):
+            if not os.path.exists("/sys/class/net/wg0"):
+                gone = True
+                break
+            time.sleep(0.05)
+        check("walkthrough/down", down.returncode == 0 and gone and ping(MTUN, count=1, wait=1) == 0,
+              f"wg-quick down rc {down.returncode} {down.stderr[-300:]!r}, wg0 gone {gone}")
+    finally:
+        if m.poll() is None:
+            os.killpg(m.pid, 15)
+            try:
+                m.wait(5)
+            except subprocess.TimeoutExpired:
+                os.killpg(m.pid, 9)
+                m.wait()
+        logf.close()
+        if results.count(False):
+            log("---- walkthrough log")
+            log("".join(open(logf.name, errors="replace").readlines()[-40:]))
+
+
 def outer(plats):
     global PLAT
     total_ok = total_bad = 0
@@ -708,7 +855,7 @@ def outer(plats):
         try:
             r = subprocess.run(["ip", "netns", "exec", ns, sys.executable, __file__,
                                 "--inner", plat, tmp], stdout=subprocess.PIPE, text=True,
-                               timeout=300)
+                               timeout=420)
             out = r.stdout
         except subprocess.TimeoutExpired as e:
             out = (e.stdout or b"").decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
@@ -748,6 +895,8 @@ def main():
         PLAT = a.inner[0]
         try:
             inner(a.inner[1])
+            if PLAT == "hosted":
+                test_walkthrough(a.inner[1])
         except Exception as e:  # a broken setup is a failure, not a crash
             import traceback
             traceback.print_exc(file=sys.stdout)

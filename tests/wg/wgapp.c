@@ -4,12 +4,16 @@
  *
  *   send IP PORT TXT -> TXT sent to IP:PORT from port 7777, then
  *                       "sent KERR_..." (the send's result)
+ *   ping IP          -> one ICMP echo request to IP (net_icmp_ping_send):
+ *                       "reply IP RTT_US" when its reply arrives, else
+ *                       "ping failed KERR_..." (KERR_TIMEOUT after 5 s)
  *   wg               -> "name value" lines: the interface's counters, the
  *                       first peer's (peer_*) and the tunnel seam's (tun_*)
  */
 #include "lib/kstring.h"
 #include "mote/mote.h"
 #include "net/config.h"
+#include "net/icmp.h"
 #include "net/tun.h"
 #include "net/wg.h"
 
@@ -25,6 +29,10 @@ static echo_slot_t echo[2][ECHO_SLOTS];
 static net_udp_req_t ctl_rx_req, ctl_tx_req, out_req;
 static char cmd[256], reply[NET_UDP_MAX_PAYLOAD];
 static net_addr_t ctl_from;
+static net_icmp_ping_t ping_req;
+static ktimer_t ping_timer;
+static uint16_t ping_seq;
+static const char ping_data[] = "mote wgapp ping 0123456789abcdef";
 
 static void echo_rx(kwork_t *w)
 {
@@ -96,6 +104,61 @@ static void wg_stats(void)
     ctl_reply();
 }
 
+static void ping_done(kerr_t err)
+{
+    char ip[16];
+    uint32_t a = ping_req.dst;
+    ksnprintf(ip, sizeof ip, "%u.%u.%u.%u", (unsigned)(a >> 24),
+              (unsigned)(a >> 16 & 255), (unsigned)(a >> 8 & 255),
+              (unsigned)(a & 255));
+    if (err == KERR_OK) {
+        uint64_t us = ping_req.rtt / 1000;
+        printk(KLOG_INFO, "wgapp: ping %s: reply in %llu us", ip,
+               (unsigned long long)us);
+        ksnprintf(reply, sizeof reply, "reply %s %llu", ip, (unsigned long long)us);
+    } else {
+        printk(KLOG_INFO, "wgapp: ping %s: %s", ip, kerr_str(err));
+        ksnprintf(reply, sizeof reply, "ping failed %s", kerr_str(err));
+    }
+    ctl_reply();
+}
+
+static void ping_reply(net_icmp_ping_t *p)
+{
+    (void)p;
+    kcancel(&ping_timer.work);
+    ping_done(KERR_OK);
+}
+
+static void ping_timeout(kwork_t *w)
+{
+    if (w->result == KERR_CANCELLED)
+        return;
+    net_icmp_ping_cancel(&ping_req);
+    ping_done(KERR_TIMEOUT);
+}
+
+/* "ping IP" */
+static void ping_cmd(const char *arg)
+{
+    uint32_t ip;
+    if (net_parse_ip(arg, arg + strlen(arg), &ip) != 0) {
+        ksnprintf(reply, sizeof reply, "err bad ping");
+        ctl_reply();
+        return;
+    }
+    ping_req = (net_icmp_ping_t){.dst = ip, .id = 0x6d6f, .seq = ++ping_seq,
+                                 .data = ping_data, .len = sizeof ping_data,
+                                 .on_reply = ping_reply};
+    kerr_t err = net_icmp_ping_send(&ping_req);
+    if (err == KERR_OK)
+        err = ktimer_start(&ping_timer, 5 * KTIME_S);
+    if (err != KERR_OK) {
+        net_icmp_ping_cancel(&ping_req);
+        ping_done(err);
+    }
+}
+
 /* "send IP PORT TEXT" */
 static void send_cmd(char *args)
 {
@@ -136,6 +199,10 @@ static void ctl_rx(kwork_t *w)
         send_cmd(cmd + 5);
         return;
     }
+    if (strncmp(cmd, "ping ", 5) == 0) {
+        ping_cmd(cmd + 5);
+        return;
+    }
     if (strcmp(cmd, "wg") == 0) {
         wg_stats();
         return;
@@ -170,6 +237,7 @@ void app_main(void)
                      ctl_rx, 0);
     net_udp_req_init(&ctl_tx_req, KOP_UDP_SEND, &ctl_sock, reply, 0, ctl_tx, 0);
     net_udp_req_init(&out_req, KOP_UDP_SEND, &only_sock, 0, 0, out_done, 0);
+    ktimer_init(&ping_timer, ping_timeout, 0);
     ksubmit(&ctl_rx_req.work);
     printk(KLOG_INFO, "wgapp: ready (echo 8080 and 7777, control 8081)");
 }
