@@ -15,7 +15,7 @@ PLATFORMS = os.environ.get("SELFTEST_PLATFORMS",
 
 
 def make(*args):
-    return subprocess.run(["make", "-s", "--no-print-directory", "APP=cryptoself",
+    return subprocess.run(["make", "-s", "--no-print-directory", "APP=cryptoself", "WG_LAYER=1",
                            "APP_SRCS=tests/ct/selftest.c", *args], cwd=ROOT,
                           check=True, capture_output=True, text=True).stdout.strip()
 
