@@ -17,6 +17,8 @@ import sys
 import tempfile
 import urllib.request
 
+import vm as httpvm  # bench/http/vm.py: the x64 VM rows
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 from benchlib import start_server, write_results  # noqa: E402
@@ -46,8 +48,8 @@ def to_ms(v, unit):
     return float(v) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(url, close):
-    args = ["wrk", "-t1", f"-c{CONNS}", f"-d{SECONDS}s", "--latency"]
+def wrk(url, close, prefix=()):
+    args = [*prefix, "wrk", "-t1", f"-c{CONNS}", f"-d{SECONDS}s", "--latency"]
     if close:
         args += ["-H", "Connection: close"]
     out = subprocess.run(args + [url], capture_output=True, text=True,
@@ -146,6 +148,11 @@ def main():
                     results)
         finally:
             srv.stop()
+        why = httpvm.usable()
+        if why is None:
+            results += httpvm.measure(tmp, wrk, free_tcp_port)
+        else:
+            print(f"skipping the x64 VM rows: {why}")
     lines = ["| server | mode | requests/s | p50 ms | p99 ms | errors |",
              "|---|---|---|---|---|---|"]
     for name, mode, r in results:
@@ -171,7 +178,12 @@ def main():
         "1000000. The Wasm row serves its own 32-byte page (apps/wasm/httpd). Server and "
         "wrk share this machine's CPUs over loopback. Load average (1 min) when the run "
         f"started: {load0}, at its end: {open('/proc/loadavg').read().split()[0]} "
-        "(other jobs on the machine add noise: compare rows of one run, not runs).")
+        "(other jobs on the machine add noise: compare rows of one run, not runs). "
+        "The x64 VM rows (when run as root): apps/httpd on the mote TCP in the x64 "
+        "microvm under TCG (`make print-run PLATFORM=x64`), on a TAP device in a network "
+        "namespace, wrk in the namespace. Their peer, nginx-light in the Linux microVM "
+        "under the same QEMU command, is missing (bench/linuxvm's initramfs has only "
+        "the echo /init), so they are not compared here.")
     print(f"wrote {path}")
     return 0
 
