@@ -2,7 +2,8 @@
 """Hosted HTTP: apps/httpd as a Linux process (TCP from host sockets) and
 the sandboxed Wasm server apps/wasm/httpd, versus nginx-light on the host
 with one worker, all serving the same static page and all measured in this
-run by the same wrk command.
+run by the same wrk command; as root also httpd in the x64 VM versus
+nginx-light in the Linux VM (bench/http/vm.py).
 
 Modes: keep-alive (CONNS connections, requests back to back on each) and
 one connection per request (wrk sends "Connection: close", so every
@@ -160,12 +161,15 @@ def main():
                      f"{r['p99']:.3f} | {r['errors']} |")
     by = {(n, m): r for n, m, r in results}
     lines.append("")
-    for mode in ("keep-alive", "one connection per request"):
-        m, n = by[("mote httpd (hosted)", mode)], by[("nginx-light, 1 worker", mode)]
-        if n["rps"] and n["p99"]:
-            lines.append(f"- {mode}: mote/nginx requests/s {m['rps'] / n['rps']:.2f}x, "
-                         f"p99 {m['p99'] / n['p99']:.2f}x (requests/s: higher is better; "
-                         "p99: lower is better).")
+    pairs = [("hosted", "mote httpd (hosted)", "nginx-light, 1 worker"),
+             ("x64 VM", httpvm.MOTE_ROW, httpvm.LINUX_ROW)]
+    for where, mote, peer in pairs:
+        for mode in ("keep-alive", "one connection per request"):
+            m, n = by.get((mote, mode)), by.get((peer, mode))
+            if m and n and n["rps"] and n["p99"]:
+                lines.append(f"- {where}, {mode}: mote/nginx requests/s "
+                             f"{m['rps'] / n['rps']:.2f}x, p99 {m['p99'] / n['p99']:.2f}x "
+                             "(requests/s: higher is better; p99: lower is better).")
     print("\n".join(lines))
     path = write_results(
         "http-hosted", "Hosted HTTP: mote httpd vs nginx-light (one worker)",
@@ -179,11 +183,12 @@ def main():
         "wrk share this machine's CPUs over loopback. Load average (1 min) when the run "
         f"started: {load0}, at its end: {open('/proc/loadavg').read().split()[0]} "
         "(other jobs on the machine add noise: compare rows of one run, not runs). "
-        "The x64 VM rows (when run as root): apps/httpd on the mote TCP in the x64 "
-        "microvm under TCG (`make print-run PLATFORM=x64`), on a TAP device in a network "
-        "namespace, wrk in the namespace. Their peer, nginx-light in the Linux microVM "
-        "under the same QEMU command, is missing (bench/linuxvm's initramfs has only "
-        "the echo /init), so they are not compared here.")
+        "The x64 VM rows (when run as root; bench/http/vm.py): apps/httpd on the mote "
+        "TCP in the x64 microvm under TCG versus nginx-light (the same configuration, "
+        "one worker, the same page) in bench/linuxvm's Linux microVM, both booted with "
+        "the command `make print-run PLATFORM=x64` prints (same machine, CPU model, "
+        "memory, devices), each on a TAP device in a network namespace with wrk inside "
+        "it; one VM at a time.")
     print(f"wrote {path}")
     return 0
 
