@@ -172,7 +172,7 @@ def main():
                              "(requests/s: higher is better; p99: lower is better).")
     print("\n".join(lines))
     path = write_results(
-        "http-hosted", "Hosted HTTP: mote httpd vs nginx-light (one worker)",
+        "http-hosted", "HTTP: mote httpd vs nginx-light (one worker), hosted and in the x64 VM",
         "make bench BENCH=http", lines,
         f"wrk -t1 -c{CONNS} -d{SECONDS}s --latency against GET / (the same {len(page)}-byte "
         "static page from both servers; nginx adds Date, ETag, Last-Modified and "
