@@ -35,7 +35,7 @@ tcp-test:
 TCP_FUZZ_DIR  := $(BUILD)/tcp-fuzz
 TCP_FUZZ_SECS ?= 25
 TCP_FUZZ_SRCS = tests/fuzz/tcp_fuzz.c $(wildcard kernel/*.c) \
-                $(wildcard crypto/*.c) lib/fmt.c $(wildcard net/*.c) \
+                $(wildcard crypto/*.c) lib/fmt.c lib/kdate.c $(wildcard net/*.c) \
                 $(wildcard net/tcp/*.c) \
                 tests/unit/fake_platform.c tests/unit/fake_blk.c \
                 tests/unit/fake_net.c
