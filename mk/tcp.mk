@@ -4,7 +4,9 @@
 #                        network namespaces against Linux: nc, socat,
 #                        10 MiB each way (SHA-256), mote as client, scapy
 #                        hostile segments and a SYN flood, the transfer
-#                        through tools/lossy_fwd.py (root; TCP_PLATFORMS).
+#                        through tools/lossy_fwd.py; apps/httpd against
+#                        curl, wget, http.client (keep-alive, pipelining),
+#                        ab and wrk, a 404 and a 413 (root; TCP_PLATFORMS).
 #   make tcp-fuzz-short  libFuzzer on segments into connections in every
 #                        state (TCP_FUZZ_SECS).
 # The unit tests (tests/unit/net_tcp_*.c) run in `make unit-test`.
@@ -17,6 +19,7 @@ tcp-test:
 	@tools/ensure-deps build test qemu
 	@for p in $(TCP_PLATFORMS); do \
 	  $(MAKE) --no-print-directory -s PLATFORM=$$p APP=tcpecho kernel || exit 1; \
+	  $(MAKE) --no-print-directory -s PLATFORM=$$p APP=httpd kernel || exit 1; \
 	done
 	@if [ "$$(id -u)" != 0 ]; then \
 	  echo "SKIP tcp-test: needs root for network namespaces and TAP"; \

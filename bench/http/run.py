@@ -2,7 +2,8 @@
 """Hosted HTTP: apps/httpd as a Linux process (TCP from host sockets) and
 the sandboxed Wasm server apps/wasm/httpd, versus nginx-light on the host
 with one worker, all serving the same static page and all measured in this
-run by the same wrk command.
+run by the same wrk command; as root also httpd in the x64 VM versus
+nginx-light in the Linux VM (bench/http/vm.py).
 
 Modes: keep-alive (CONNS connections, requests back to back on each) and
 one connection per request (wrk sends "Connection: close", so every
@@ -16,6 +17,8 @@ import subprocess
 import sys
 import tempfile
 import urllib.request
+
+import vm as httpvm  # bench/http/vm.py: the x64 VM rows
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
@@ -38,8 +41,8 @@ def to_ms(v, unit):
     return float(v) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(url, close):
-    args = ["wrk", "-t1", f"-c{CONNS}", f"-d{SECONDS}s", "--latency"]
+def wrk(url, close, prefix=()):
+    args = [*prefix, "wrk", "-t1", f"-c{CONNS}", f"-d{SECONDS}s", "--latency"]
     if close:
         args += ["-H", "Connection: close"]
     out = subprocess.run(args + [url], capture_output=True, text=True,
@@ -138,6 +141,11 @@ def main():
                     results)
         finally:
             srv.stop()
+        why = httpvm.usable()
+        if why is None:
+            results += httpvm.measure(tmp, wrk, free_tcp_port)
+        else:
+            print(f"skipping the x64 VM rows: {why}")
     lines = ["| server | mode | requests/s | p50 ms | p99 ms | errors |",
              "|---|---|---|---|---|---|"]
     for name, mode, r in results:
@@ -145,15 +153,18 @@ def main():
                      f"{r['p99']:.3f} | {r['errors']} |")
     by = {(n, m): r for n, m, r in results}
     lines.append("")
-    for mode in ("keep-alive", "one connection per request"):
-        m, n = by[("mote httpd (hosted)", mode)], by[("nginx-light, 1 worker", mode)]
-        if n["rps"] and n["p99"]:
-            lines.append(f"- {mode}: mote/nginx requests/s {m['rps'] / n['rps']:.2f}x, "
-                         f"p99 {m['p99'] / n['p99']:.2f}x (requests/s: higher is better; "
-                         "p99: lower is better).")
+    pairs = [("hosted", "mote httpd (hosted)", "nginx-light, 1 worker"),
+             ("x64 VM", httpvm.MOTE_ROW, httpvm.LINUX_ROW)]
+    for where, mote, peer in pairs:
+        for mode in ("keep-alive", "one connection per request"):
+            m, n = by.get((mote, mode)), by.get((peer, mode))
+            if m and n and n["rps"] and n["p99"]:
+                lines.append(f"- {where}, {mode}: mote/nginx requests/s "
+                             f"{m['rps'] / n['rps']:.2f}x, p99 {m['p99'] / n['p99']:.2f}x "
+                             "(requests/s: higher is better; p99: lower is better).")
     print("\n".join(lines))
     path = write_results(
-        "http-hosted", "Hosted HTTP: mote httpd vs nginx-light (one worker)",
+        "http-hosted", "HTTP: mote httpd vs nginx-light (one worker), hosted and in the x64 VM",
         "make bench BENCH=http", lines,
         f"wrk -t1 -c{CONNS} -d{SECONDS}s --latency against GET / (the same {len(page)}-byte "
         "static page from both servers; nginx adds Date, ETag, Last-Modified and "
@@ -163,7 +174,13 @@ def main():
         "1000000. The Wasm row serves its own 32-byte page (apps/wasm/httpd). Server and "
         "wrk share this machine's CPUs over loopback. Load average (1 min) when the run "
         f"started: {load0}, at its end: {open('/proc/loadavg').read().split()[0]} "
-        "(other jobs on the machine add noise: compare rows of one run, not runs).")
+        "(other jobs on the machine add noise: compare rows of one run, not runs). "
+        "The x64 VM rows (when run as root; bench/http/vm.py): apps/httpd on the mote "
+        "TCP in the x64 microvm under TCG versus nginx-light (the same configuration, "
+        "one worker, the same page) in bench/linuxvm's Linux microVM, both booted with "
+        "the command `make print-run PLATFORM=x64` prints (same machine, CPU model, "
+        "memory, devices), each on a TAP device in a network namespace with wrk inside "
+        "it; one VM at a time.")
     print(f"wrote {path}")
     return 0
 

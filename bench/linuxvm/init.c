@@ -13,7 +13,8 @@
  *      address; the host forwards to it from 10.0.2.2, which is on-link,
  *      so no route is needed), then a UDP echo server on port 8080, and in
  *      a child process a TCP echo server on port 8080 (apps/tcpecho's
- *      peer for bench/tcp), one connection at a time.
+ *      peer for bench/tcp), one connection at a time; and, when
+ *      bench/http appended it to the initramfs, nginx on TCP port 80.
  * The marker "linuxvm: echo ready" goes to the console before the loop.
  *
  * Built with glibc -static; nothing else is in the initramfs. PID 1 must
@@ -220,6 +221,23 @@ static void tcp_echo_child(void)
     }
 }
 
+/* nginx, when an added archive put it in the initramfs (bench/http/vm.py
+ * appends nginx-light, its libraries and a configuration to serve HTTP on
+ * port 80: the peer of mote's httpd). Absent in the plain image. */
+static void nginx_child(void)
+{
+    if (access("/usr/sbin/nginx", X_OK) != 0)
+        return;
+    if (fork() != 0)
+        return;
+    char *argv[] = {"nginx", "-c", "/etc/nginx/bench.conf", "-e", "/dev/console", NULL};
+    char *envp[] = {"PATH=/usr/sbin:/bin", NULL};
+    printf("linuxvm: starting nginx on tcp port 80\n");
+    execve("/usr/sbin/nginx", argv, envp);
+    printf("linuxvm: nginx: %s\n", strerror(errno));
+    _exit(1);
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -231,6 +249,7 @@ int main(void)
     blk_check();
     net_up();
     tcp_echo_child();
+    nginx_child();
     echo_loop();
     return 0;
 }

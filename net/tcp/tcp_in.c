@@ -79,8 +79,14 @@ static void listen_syn(tcp_lsn_t *l, const net_ip_hdr_t *h,
         uint32_t c = tcp_cookie_make(h->dst, s->dport, h->src, s->sport,
                                      s->seq, mss);
         uint32_t off = tcp_ts_offset(h->dst, s->dport, h->src, s->sport);
-        uint32_t tsv = ((uint32_t)tcp_now_ms() + off) & ~31u;
+        uint32_t now = (uint32_t)tcp_now_ms() + off;
+        uint32_t tsv = now & ~31u;
         tsv |= (s->has_ws ? s->ws : 15u) | (s->sack_ok ? 16u : 0);
+        /* Never ahead of the clock the connection will use: the peer's
+         * PAWS (RFC 7323 5.3) would drop our first segments after it as
+         * old (until an RTO later), as Linux's cookies avoid too. */
+        if (SEQ_GT(tsv, now))
+            tsv -= 32;
         tcp_stats.syn_cookies_sent++;
         tcp_send_synack_stateless(h->dst, h->src, s, c, mss, tsv);
         return;

@@ -22,7 +22,9 @@ platform.mk) with a fresh image and a free UDP port, boot, and check
   quiet     nothing is printed per packet
   reboot    a second boot on the same image counts 2 and writes it
 
-then the device self-check app (tests/qemu/devcheck: multi-segment and
+and, on one row per platform (and x64's q35 PCI row), apps/httpd on the
+mote TCP fetched with curl through the forwarded PORT (the page, a PUT and
+GET of /kv/a); then the device self-check app (tests/qemu/devcheck: multi-segment and
 queued block requests, cancellation, validation, RNG lengths, net info,
 checked against the image file), UDP echo and ping over a TAP device in a
 network namespace the test creates (some rows), and, on chosen rows, the
@@ -696,6 +698,51 @@ def tcp_user_echo(res, row, workdir):
         g.stop()
 
 
+HTTPD_READY = r"httpd: ready on tcp port 8080 \(\d+ connections, store open\)"
+
+
+def curl(*args):
+    """curl's body and status (-w) as (status, body); (0, error) on failure."""
+    r = subprocess.run(["curl", "-s", "-m", "20", "-o", "-", "-w", "\n%{http_code}", *args],
+                       capture_output=True, text=True)
+    if r.returncode:
+        return 0, f"curl exit {r.returncode}: {r.stderr[-200:]}"
+    body, _, status = r.stdout.rpartition("\n")
+    return int(status or 0), body
+
+
+def http_user_fetch(res, row, workdir):
+    """apps/httpd (on the mote TCP) over QEMU user networking: curl fetches
+    the static page through the forwarded PORT, then a PUT to /kv/a is
+    acknowledged (once durable) and a GET reads the value back."""
+    name = f"{row.name}/http-curl"
+    b = make("kernel", f"PLATFORM={row.platform}", f"BUILD={build_dir(row.platform)}",
+             "APP=httpd")
+    if not res.check(f"{name}/build", b.returncode == 0, (b.stdout + b.stderr)[-2000:]):
+        return
+    image = os.path.join(workdir, f"{row.name}-httpd.img")
+    with open(image, "wb") as f:
+        f.truncate(IMAGE_MB << 20)
+    port = free_udp_port()
+    cmd = make("print-run", *make_vars(row, DRIVE=image, PORT=str(port), APP="httpd"))
+    g = Guest(cmd.stdout.strip())
+    try:
+        if not res.check(f"{name}/boot", g.wait_for(HTTPD_READY, BOOT_TIMEOUT[row.accel]),
+                         "no 'httpd: ready ... store open'", g.log):
+            return
+        url = f"http://127.0.0.1:{port}"
+        st, body = curl(url + "/")
+        res.check(f"{name}/page", st == 200 and "<h1>mote httpd</h1>" in body,
+                  f"GET / -> {st} {body[:200]!r}", g.log)
+        value = f"v{port}"
+        st, body = curl("-X", "PUT", "--data", value, url + "/kv/a")
+        st2, body2 = curl(url + "/kv/a")
+        res.check(f"{name}/kv", st == 200 and st2 == 200 and body2 == value,
+                  f"PUT -> {st} {body[:80]!r}; GET -> {st2} {body2[:80]!r}", g.log)
+    finally:
+        g.stop()
+
+
 # Extra and bad-input cases per platform: (row-name suffix to run on, test).
 EXTRA = {
     "x64": [("microvm-mmio-tcg", bad_nodev), ("microvm-mmio-tcg", bad_zero_capacity),
@@ -704,24 +751,28 @@ EXTRA = {
             ("q35-pci-tcg", bar_above_4g), ("microvm-mmio-tcg", bad_io_error),
             ("q35-pci-tcg", bad_io_error), ("microvm-mmio-legacy-tcg", blk_read_only),
             ("q35-pci-tcg", blk_read_only), ("q35-pci-tcg", pci_intx),
-            ("q35-pci-kvm", pci_intx), ("microvm-mmio-tcg", tcp_user_echo)],
+            ("q35-pci-kvm", pci_intx), ("microvm-mmio-tcg", tcp_user_echo),
+            ("microvm-mmio-tcg", http_user_fetch), ("q35-pci-tcg", http_user_fetch)],
     "arm64": [("virt-mmio-tcg", bad_nodev), ("virt-mmio-tcg", bad_zero_capacity),
               ("virt-pci-tcg", bad_zero_capacity), ("virt-mmio-tcg", bad_panic),
-              ("virt-pci-kvm", bad_panic), ("virt-pci-tcg", bad_legacy_pci)],
+              ("virt-pci-kvm", bad_panic), ("virt-pci-tcg", bad_legacy_pci),
+              ("virt-mmio-tcg", http_user_fetch)],
     "arm32": [("virt-mmio-tcg", bad_nodev), ("virt-mmio-tcg", bad_zero_capacity),
               ("virt-pci-tcg", bad_zero_capacity), ("virt-mmio-tcg", bad_panic),
               ("virt-pci-tcg", bad_panic), ("virt-pci-tcg", bad_legacy_pci),
               ("virt-mmio-tcg", bad_io_error), ("virt-pci-tcg", bad_io_error),
               ("virt-mmio-tcg", blk_read_only), ("virt-pci-tcg", blk_read_only),
-              ("virt-pci-tcg", pci_intx)],
+              ("virt-pci-tcg", pci_intx), ("virt-mmio-tcg", http_user_fetch)],
     "rv64": [("virt-mmio-tcg", bad_nodev), ("virt-mmio-tcg", bad_zero_capacity),
              ("virt-pci-tcg", bad_zero_capacity), ("virt-mmio-tcg", bad_panic),
-             ("virt-pci-tcg", bad_legacy_pci)],
+             ("virt-pci-tcg", bad_legacy_pci), ("virt-mmio-tcg", http_user_fetch)],
     "rv32": [("virt-mmio-tcg", bad_nodev), ("virt-pci-tcg", bad_zero_capacity),
-             ("virt-mmio-tcg", bad_panic), ("virt-pci-tcg", bad_legacy_pci)],
+             ("virt-mmio-tcg", bad_panic), ("virt-pci-tcg", bad_legacy_pci),
+             ("virt-mmio-tcg", http_user_fetch)],
     "x32": [("microvm-mmio-tcg", bad_nodev), ("microvm-mmio-tcg", bad_zero_capacity),
             ("q35-pci-tcg", bad_zero_capacity), ("microvm-mmio-tcg", bad_panic),
-            ("q35-pci-tcg", bad_legacy_pci), ("q35-pci-tcg", pci_intx)],
+            ("q35-pci-tcg", bad_legacy_pci), ("q35-pci-tcg", pci_intx),
+            ("microvm-mmio-tcg", http_user_fetch)],
 }
 
 

@@ -2,8 +2,8 @@
 """The mote TCP against the Linux TCP, inside network namespaces.
 
 Usage: tcp_test.py [--platform hosted,x64,arm64] [--accel tcg|kvm]
-(as root, from the top of the tree; `make tcp-test` builds APP=tcpecho
-for each platform first)
+(as root, from the top of the tree; `make tcp-test` builds APP=tcpecho and
+APP=httpd for each platform first)
 
 Per platform, in a namespace of its own (mote-tcp-PID-PLATFORM) with a
 TAP device whose Linux side is 10.9.0.1/24; the kernel is 10.9.0.2 and is
@@ -21,6 +21,14 @@ started with the platform's own command (make print-run, NET=tap:...):
   lossy    the 10 MiB echo again, through tools/lossy_fwd.py (5% loss, 2%
            duplicates, 3% reordering, both ways) between the kernel's TAP
            and the Linux one.
+  httpd    apps/httpd (its store on a 16 MiB image): curl fetches the page;
+           curl PUTs /kv/a and wget reads it back; a 404 and a 413 (17 KiB
+           body); Python's http.client sends six requests on one kept-alive
+           connection (PUTs and the GETs that see them); a pipelined pair in
+           one write is answered in order (200 then 404); `ab -n 500 -c 8`
+           (one connection per request) with 500 complete, 0 failed, no
+           non-2xx; `wrk -t1 -c8 -d2s` with no socket errors and no non-2xx;
+           then the server still answers.
 
 Prints PASS/FAIL per check ("PLATFORM/name") and ends with
 "N passed, N failed".
@@ -110,16 +118,16 @@ class Ns:
 
 
 class Mote:
-    def __init__(self, ns, args, name):
+    def __init__(self, ns, args, name, app="tcpecho", disk_mb=1):
         self.ns, self.name = ns, name
         self.logpath = os.path.join(ns.tmp, f"{ns.plat}-{name}.log")
         img = os.path.join(ns.tmp, f"{ns.plat}-{name}.img")
         with open(img, "wb") as f:
-            f.truncate(1 << 20)
+            f.truncate(disk_mb << 20)
         base = PLATFORMS[ns.plat]
         out = subprocess.run(
             ["make", "-s", "--no-print-directory", f"PLATFORM={base}",
-             "APP=tcpecho", f"DRIVE={img}", f"ARGS={' '.join(args)}",
+             f"APP={app}", f"DRIVE={img}", f"ARGS={' '.join(args)}",
              "NET=tap:tap0", f"ACCEL={ns.accel}", "print-run"],
             capture_output=True, text=True, check=True)
         cmd = shlex.split(out.stdout.strip())
@@ -203,7 +211,7 @@ print(n, h.hexdigest(), flush=True)
 
 
 def check(ns, name, ok, why="", mote=None):
-    res.check(f"{ns.plat}/{name}", ok, why,
+    return res.check(f"{ns.plat}/{name}", ok, why,
               mote.tail() if (mote and not ok) else None)
 
 
@@ -330,6 +338,104 @@ def phase_lossy(plat, accel, tmp, secs):
         ns.close()
 
 
+HTTP_CLIENT = r'''
+import http.client, socket
+c = http.client.HTTPConnection(%(host)r, 8080, timeout=20)
+out = []
+for method, path, body in (("GET", "/", None), ("PUT", "/kv/hc", b"one"),
+                           ("GET", "/kv/hc", None), ("PUT", "/kv/hc", b"two"),
+                           ("GET", "/kv/hc", None), ("GET", "/stats", None)):
+    c.request(method, path, body=body)
+    r = c.getresponse()
+    data = r.read()
+    out.append((r.status, data if path.startswith("/kv") else len(data)))
+    if method == "GET" and path == "/":
+        first = c.sock
+    elif c.sock is not first:
+        out.append("reconnected")
+print(out)
+# A pipelined pair: both requests in one write, both answers in order.
+s = socket.create_connection((%(host)r, 8080), timeout=20)
+s.sendall(b"GET /kv/hc HTTP/1.1\r\nHost: m\r\n\r\n"
+          b"GET /nope HTTP/1.1\r\nHost: m\r\nConnection: close\r\n\r\n")
+buf = b""
+while True:
+    b = s.recv(65536)
+    if not b:
+        break
+    buf += b
+import re
+heads = re.findall(rb"HTTP/1\.1 \d{3} [^\r]*", buf)
+print("pipelined", [h.decode() for h in heads], b"\r\n\r\ntwoHTTP/1.1 404" in buf)
+'''
+
+
+def curl(ns, *args, **kw):
+    """(status, body) of curl in the namespace; (0, error) on failure."""
+    r = ns.run("curl", "-s", "-m", "20", "-o", "-", "-w", "\n%{http_code}", *args, **kw)
+    if r.returncode:
+        return 0, f"curl exit {r.returncode}: {r.stderr[-200:]}"
+    body, _, status = r.stdout.rpartition("\n")
+    return int(status or 0), body
+
+
+def phase_httpd(plat, accel, tmp, secs):
+    """apps/httpd on the mote TCP (hosted: on the TAP device) against the
+    Linux clients: curl, wget, http.client (keep-alive, pipelining), ab,
+    wrk; a 404 and a 413."""
+    ns = Ns(plat, accel, tmp)
+    m = Mote(ns, [f"ip={MOTE}/24"], "httpd", app="httpd", disk_mb=16)
+    url = f"http://{MOTE}:8080"
+    try:
+        if not check(ns, "httpd_boots",
+                     m.wait_log(r"httpd: ready on tcp port 8080 .*store open"),
+                     "no 'httpd: ready ... store open'", m):
+            return
+        st, body = curl(ns, url + "/")
+        check(ns, "httpd_curl_page", st == 200 and "<h1>mote httpd</h1>" in body,
+              f"{st} {body[:200]!r}", m)
+        st, body = curl(ns, "-X", "PUT", "--data", f"v{os.getpid()}", url + "/kv/a")
+        r = ns.run("wget", "-q", "-T", "20", "-t", "1", "-O", "-", url + "/kv/a")
+        check(ns, "httpd_curl_put_wget_get", st == 200 and r.returncode == 0
+              and r.stdout == f"v{os.getpid()}", f"PUT {st} {body!r}; wget "
+              f"{r.returncode} {r.stdout[:80]!r} {r.stderr[-200:]!r}", m)
+        st, body = curl(ns, url + "/nope")
+        check(ns, "httpd_404", st == 404, f"{st} {body[:100]!r}", m)
+        st, body = curl(ns, "-X", "PUT", "--data-binary", "@-", url + "/kv/big",
+                        input="x" * (17 << 10))
+        check(ns, "httpd_413", st == 413, f"{st} {body[:100]!r}", m)
+        rc, out = ns.py(HTTP_CLIENT % {"host": MOTE}, 60)
+        check(ns, "httpd_http_client_keepalive",
+              rc == 0 and re.search(r"^\[\(200, \d+\), \(200, b'OK\\n'\), \(200, b'one'\), "
+                                    r"\(200, b'OK\\n'\), \(200, b'two'\), \(200, \d+\)\]$",
+                                    out, re.M) is not None, out[-400:], m)
+        check(ns, "httpd_pipelined_pair",
+              "pipelined ['HTTP/1.1 200 OK', 'HTTP/1.1 404 Not Found'] True" in out,
+              out[-400:], m)
+        r = ns.run("ab", "-q", "-n", "500", "-c", "8", url + "/", timeout=120)
+        ok = (r.returncode == 0 and re.search(r"Complete requests:\s+500\b", r.stdout)
+              and re.search(r"Failed requests:\s+0\b", r.stdout)
+              and "Non-2xx" not in r.stdout)
+        rps = re.search(r"Requests per second:\s+([\d.]+)", r.stdout)
+        check(ns, "httpd_ab_500_c8", ok, (r.stdout + r.stderr)[-600:], m)
+        if ok:
+            print(f"  {plat}: ab -n 500 -c 8: {rps.group(1)} requests/s", flush=True)
+        r = ns.run("wrk", "-t1", "-c8", "-d2s", url + "/", timeout=60)
+        n = re.search(r"(\d+) requests in", r.stdout)
+        ok = (r.returncode == 0 and n and int(n.group(1)) > 0
+              and "Socket errors" not in r.stdout and "Non-2xx" not in r.stdout)
+        check(ns, "httpd_wrk_2s_c8", ok, (r.stdout + r.stderr)[-600:], m)
+        if ok:
+            rps = re.search(r"Requests/sec:\s+([\d.]+)", r.stdout)
+            print(f"  {plat}: wrk -c8 -d2s: {rps.group(1)} requests/s", flush=True)
+        st, body = curl(ns, url + "/kv/a")
+        check(ns, "httpd_still_serving", st == 200 and body == f"v{os.getpid()}",
+              f"{st} {body[:100]!r}", m)
+    finally:
+        m.stop()
+        ns.close()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--platform", default="hosted,x64,arm64")
@@ -338,7 +444,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="mote-tcp-") as tmp:
         for plat in a.platform.split(","):
             secs = 60 if plat == "hosted" else 120
-            for phase in (phase_server, phase_client, phase_lossy):
+            for phase in (phase_server, phase_client, phase_lossy, phase_httpd):
                 try:
                     phase(plat, a.accel, tmp, secs)
                 except Exception as e:  # a broken phase fails, the rest runs
